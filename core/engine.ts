@@ -1,0 +1,457 @@
+// The engine: one synchronous loop that alone resumes tasks, asks the strategy at every decision
+// point with ≥ 2 options, moves virtual time only when nothing can run, and ends the run when every
+// task is done, on deadlock, at the virtual deadline, at the step limit, or on a fatal finding.
+// DESIGN.md "Threads are generator functions", "Time", "A schedule is data". Knows nothing of Windows.
+import { Call } from './call.ts';
+import { ChunkedList } from './chunked.ts';
+import { type Timer, TimerQueue } from './clock.ts';
+import { DecisionLog, DecisionView, describeTask } from './decisions.ts';
+import { emulatorBug, isGeneratorFunction, ScenarioError, STOP_RUN } from './errors.ts';
+import { DEFAULT_LIMITS, type Limits } from './limits.ts';
+import { Block, Point, type Yield } from './point.ts';
+import type { Strategy } from './strategy.ts';
+import { BLOCKED, DONE, READY, Task, WAKE_POINT } from './task.ts';
+import { TraceHasher } from './trace.ts';
+import type { DecisionKind, Finding, Outcome, RunResult, TraceEvent } from './types.ts';
+
+export interface EngineOptions {
+  strategy: Strategy;
+  limits?: Partial<Limits>;
+  /** recorded with the schedule */
+  seed?: number;
+  /** replay: the labels the decisions must carry (ReplayDivergenceError otherwise) */
+  expectLabels?: readonly string[];
+  /** record where each emulated call was created (slower; used to name a forgotten yield*) */
+  captureStacks?: boolean;
+  /** keep the trace events (the hash is always computed) */
+  keepTrace?: boolean;
+}
+
+const NO_DESCRIPTIONS: readonly string[] = Object.freeze([]);
+
+type NewFinding = Omit<Finding, 'step' | 'thread'> & Partial<Pick<Finding, 'step' | 'thread'>>;
+
+class TraceEntry implements TraceEvent {
+  constructor(
+    readonly step: number,
+    readonly timeMs: number,
+    readonly task: string,
+    readonly label: string,
+    readonly data: string | number | undefined,
+  ) {}
+}
+
+export class Engine {
+  readonly limits: Limits;
+  nowMs = 0;
+  steps = 0;
+  /** the task whose step is running, or null between steps and while a timer fires */
+  current: Task | null = null;
+  readonly findings: Finding[] = [];
+  private fatal: Finding | null = null;
+  private outcome: Outcome | null = null;
+  private readonly alive: Task[] = [];
+  private liveUserTasks = 0;
+  private nextTaskId = 1;
+  private nextObjectId = 1;
+  private readonly timers = new TimerQueue();
+  private readonly view = new DecisionView();
+  private readonly log: DecisionLog;
+  private readonly trace = new ChunkedList<TraceEntry>();
+  private readonly captureStacks: boolean;
+  private readonly keepTrace: boolean;
+  private readonly hasher = new TraceHasher();
+  private previous: Task | null = null;
+
+  constructor(private readonly options: EngineOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.log = new DecisionLog(options.strategy, options.expectLabels);
+    this.captureStacks = options.captureStacks === true;
+    this.keepTrace = options.keepTrace !== false;
+  }
+
+  /** a fresh id for an object that footprints name (per run, so deterministic) */
+  newObjectId(): number {
+    return this.nextObjectId++;
+  }
+
+  spawn(name: string, body: Function, args: readonly unknown[], opts: { daemon?: boolean } = {}): Task {
+    if (!isGeneratorFunction(body)) {
+      throw new ScenarioError(
+        `thread body for '${name}' must be a generator function (function* …), got ${describeFunction(body)}`,
+      );
+    }
+    if (this.alive.length >= this.limits.maxTasks) throw new ScenarioError(`more than ${this.limits.maxTasks} tasks`);
+    const gen = (body as (...a: unknown[]) => Iterator<Yield, unknown, unknown>)(...args);
+    const t = new Task(this.nextTaskId++, name, gen, opts.daemon === true);
+    this.alive.push(t);
+    if (!t.daemon) this.liveUserTasks++;
+    return t;
+  }
+
+  /** registers an emulated call created by the current task; enter it with yield* */
+  call<T>(name: string, gen: Iterator<Yield, T, unknown>): Call<T> | Iterator<Yield, T, unknown> {
+    const t = this.current;
+    return t === null ? gen : new Call(t, name, gen, this.captureStacks);
+  }
+
+  /** makes a blocked task runnable; `value` is what its `block()` returns */
+  wake(t: Task, value?: unknown): void {
+    if (t.state !== BLOCKED) throw emulatorBug(`wake of task ${t.name}, which is not blocked`);
+    t.state = READY;
+    t.blockedOn = null;
+    t.point = WAKE_POINT;
+    t.resumeValue = value;
+  }
+
+  setTimer(delayMs: number, label: string, fire: () => void): Timer {
+    return this.timers.add(this.nowMs + Math.max(0, delayMs), label, fire);
+  }
+
+  cancelTimer(t: Timer): boolean {
+    return this.timers.cancel(t);
+  }
+
+  /** a decision the layers above take (a fault, which waiter to wake); 0 when count < 2 */
+  choose(kind: DecisionKind, count: number, descriptions: readonly string[]): number {
+    if (count < 2) return 0;
+    return this.decide(kind, count, descriptions, null, false);
+  }
+
+  /** which of `tasks` (e.g. waiters of a synchronization event) goes first; option 0 = tasks[0] */
+  chooseTask(kind: 'wake-one', tasks: readonly Task[]): number {
+    if (tasks.length < 2) return 0;
+    return this.decide(kind, tasks.length, NO_DESCRIPTIONS, tasks, false);
+  }
+
+  /** records an event in the trace that is not a step (a state change, a debug print) */
+  note(label: string, data?: string | number): void {
+    this.record(this.current?.name ?? '-', label, data);
+  }
+
+  /** a non-fatal finding: recorded, the run goes on */
+  report(f: NewFinding): Finding {
+    const finding = this.complete(f);
+    this.findings.push(finding);
+    return finding;
+  }
+
+  /** a fatal finding: the run stops (as a bug check stops the machine); never returns */
+  fail(f: NewFinding, outcome: Outcome = outcomeOf(f.kind)): never {
+    if (this.fatal === null) {
+      this.fatal = this.complete(f);
+      this.findings.unshift(this.fatal);
+      this.outcome = outcome;
+    }
+    throw STOP_RUN;
+  }
+
+  get stopped(): boolean {
+    return this.fatal !== null;
+  }
+
+  run(): RunResult {
+    if (this.outcome === null && this.fatal === null) {
+      try {
+        this.loop();
+      } finally {
+        this.closeAll();
+      }
+    }
+    const s = this.log.schedule(this.options.seed, this.options.strategy.name);
+    return {
+      outcome: this.outcome ?? 'ok',
+      findings: this.findings,
+      schedule: s,
+      trace: this.trace.toArray(),
+      traceHash: this.hasher.digest(),
+      stats: {
+        steps: this.steps,
+        decisions: this.log.count,
+        preemptions: this.log.preemptions,
+        virtualTimeMs: this.nowMs,
+      },
+    };
+  }
+
+  private loop(): void {
+    const maxSteps = this.limits.maxSteps;
+    for (;;) {
+      if (this.fatal !== null) return;
+      const t = this.pickTask();
+      if (t === null) {
+        if (this.liveUserTasks === 0) return;
+        if (!this.fireTimer()) return;
+        continue;
+      }
+      if (this.steps >= maxSteps) {
+        this.outcome = 'step-limit';
+        return;
+      }
+      this.resume(t);
+      this.previous = t;
+    }
+  }
+
+  /** the next task to run: option 0 is the previous task if it can go on, then round-robin after it */
+  private pickTask(): Task | null {
+    const ts = this.alive;
+    const opts = this.view.tasks;
+    let n = 0;
+    const prev = this.previous;
+    if (prev !== null && prev.state === READY) opts[n++] = prev;
+    const len = ts.length;
+    let start = prev === null ? 0 : ts.indexOf(prev) + 1;
+    if (start < 0 || start > len) start = 0;
+    for (let k = 0; k < len; k++) {
+      const t = ts[(start + k) % len];
+      if (t.state === READY && t !== prev) opts[n++] = t;
+    }
+    if (n === 0) return null;
+    if (n === 1) return opts[0];
+    return opts[this.decide('thread', n, NO_DESCRIPTIONS, null, prev !== null && prev.state === READY)];
+  }
+
+  private decide(
+    kind: DecisionKind,
+    count: number,
+    descriptions: readonly string[],
+    tasks: readonly Task[] | null,
+    preemptive: boolean,
+  ): number {
+    const v = this.view;
+    if (tasks !== null) {
+      v.tasks.length = 0;
+      for (const t of tasks) v.tasks.push(t);
+    }
+    v.kind = kind;
+    v.count = count;
+    v.step = this.steps;
+    v.preemptive = preemptive;
+    v.descriptions = descriptions;
+    return this.log.take(v);
+  }
+
+  private record(task: string, label: string, data: string | number | undefined): void {
+    this.hasher.add(this.steps, this.nowMs, task, label, data);
+    if (this.keepTrace) this.trace.push(new TraceEntry(this.steps, this.nowMs, task, label, data));
+  }
+
+  private resume(t: Task): void {
+    this.steps++;
+    const p = t.point;
+    this.record(t.name, p.op, p.data);
+    this.current = t;
+    let r: IteratorResult<Yield, unknown>;
+    try {
+      const v = t.resumeValue;
+      t.resumeValue = undefined;
+      r = t.gen.next(v);
+    } catch (e) {
+      this.current = null;
+      t.state = DONE;
+      this.retire(t);
+      if (e !== STOP_RUN) this.crash(t, e);
+      return;
+    }
+    if (t.unentered.length !== 0) this.forgottenYieldStar(t);
+    this.current = null;
+    if (r.done) {
+      t.state = DONE;
+      t.exitValue = r.value;
+      this.retire(t);
+      return;
+    }
+    const y = r.value;
+    if (y instanceof Point) {
+      t.point = y;
+    } else if (y instanceof Block) {
+      t.state = BLOCKED;
+      t.blockedOn = y;
+    } else {
+      this.badYield(t, y);
+    }
+  }
+
+  private retire(t: Task): void {
+    const i = this.alive.indexOf(t);
+    if (i >= 0) this.alive.splice(i, 1);
+    if (!t.daemon) this.liveUserTasks--;
+    if (this.previous === t) this.previous = null;
+  }
+
+  /** nothing can run: fire the earliest timer (a 'timer-tie' decision among equals); false = run over */
+  private fireTimer(): boolean {
+    const q = this.timers;
+    if (q.size === 0) {
+      this.deadlock();
+      return false;
+    }
+    const due = q.nextDue();
+    if (due > this.limits.deadlineMs) {
+      this.hang();
+      return false;
+    }
+    const n = q.tiedAtFront();
+    let c = 0;
+    if (n > 1) {
+      const labels: string[] = [];
+      for (let i = 0; i < n; i++) labels.push(`timer:${q.peek(i).label}`);
+      c = this.decide('timer-tie', n, labels, null, false);
+    }
+    const timer = q.take(c);
+    this.nowMs = due;
+    this.steps++;
+    this.record('-', `timer:${timer.label}`, undefined);
+    try {
+      timer.fire();
+    } catch (e) {
+      if (e !== STOP_RUN) this.crash(null, e);
+    }
+    return this.fatal === null;
+  }
+
+  private complete(f: NewFinding): Finding {
+    return { ...f, step: f.step ?? this.steps, thread: f.thread ?? this.current?.name ?? '-' };
+  }
+
+  private crash(t: Task | null, e: unknown): void {
+    const err = e instanceof Error ? e : new Error(String(e));
+    try {
+      this.fail({
+        kind: 'crash',
+        name: err.name,
+        message: `${t === null ? 'a timer callback' : `thread ${t.name}`} threw: ${err.message}`,
+        thread: t?.name ?? '-',
+        stack: err.stack,
+      });
+    } catch {
+      // STOP_RUN: the finding is recorded; the loop sees `fatal` and ends
+    }
+  }
+
+  private forgottenYieldStar(t: Task): void {
+    const c = t.unentered[0];
+    const where = c.stack === undefined ? '' : ` (${callerLine(c.stack)})`;
+    t.unentered.length = 0;
+    try {
+      this.fail({
+        kind: 'determinism',
+        name: 'FORGOTTEN_YIELD_STAR',
+        message: `${c.name}(…) was called but never entered with yield*${where}; without yield* it does nothing`,
+        thread: t.name,
+      });
+    } catch {
+      // recorded
+    }
+  }
+
+  private badYield(t: Task, y: unknown): void {
+    try {
+      this.fail({
+        kind: 'determinism',
+        name: 'BAD_YIELD',
+        message: `thread ${t.name} yielded ${describeValue(y)}; enter emulated calls with yield*, never a bare yield`,
+        thread: t.name,
+      });
+    } catch {
+      // recorded
+    }
+  }
+
+  private deadlock(): void {
+    const waits = this.alive.filter((t) => t.state === BLOCKED && !t.daemon);
+    const parts = waits.map((t) => `${t.name} waits for ${t.blockedOn?.reason ?? '?'}`);
+    try {
+      this.fail({
+        kind: 'deadlock',
+        name: 'DEADLOCK',
+        message: `every thread is blocked and no timer is pending: ${parts.join('; ')}`,
+        thread: waits[0]?.name ?? '-',
+      });
+    } catch {
+      // recorded
+    }
+  }
+
+  private hang(): void {
+    const users = this.alive.filter((t) => !t.daemon);
+    const parts = users.map((t) =>
+      t.state === BLOCKED ? `${t.name} waits for ${t.blockedOn?.reason ?? '?'}` : `${t.name} at ${describeTask(t)}`,
+    );
+    this.nowMs = this.limits.deadlineMs;
+    try {
+      this.fail({
+        kind: 'hang',
+        name: 'HANG',
+        message: `virtual deadline of ${this.limits.deadlineMs} ms passed with ${users.length} thread(s) alive: ${parts.join('; ')}`,
+        thread: users[0]?.name ?? '-',
+      });
+    } catch {
+      // recorded
+    }
+  }
+
+  /** ends every remaining task with return(), so its finally blocks run (bounded) */
+  private closeAll(): void {
+    for (const t of this.alive.slice()) {
+      this.current = t;
+      for (let i = 0; i < this.limits.maxCloseSteps; i++) {
+        try {
+          const r = t.gen.return?.(undefined);
+          if (r === undefined || r.done) break;
+        } catch {
+          break;
+        }
+      }
+      t.unentered.length = 0;
+      t.state = DONE;
+    }
+    this.current = null;
+    this.alive.length = 0;
+  }
+}
+
+function outcomeOf(kind: Finding['kind']): Outcome {
+  switch (kind) {
+    case 'bugcheck':
+      return 'bugcheck';
+    case 'deadlock':
+      return 'deadlock';
+    case 'hang':
+      return 'hang';
+    case 'check':
+      return 'check-failed';
+    default:
+      return 'crash';
+  }
+}
+
+function describeFunction(f: unknown): string {
+  if (typeof f !== 'function') return typeof f;
+  const kind = f.constructor?.name;
+  if (kind === 'AsyncFunction') return 'an async function (async/await is not allowed inside a run)';
+  if (kind === 'AsyncGeneratorFunction') return 'an async generator function';
+  return 'a plain function';
+}
+
+function describeValue(y: unknown): string {
+  if (y instanceof Call) return `the call ${y.name}(…) itself`;
+  if (y === undefined) return 'undefined';
+  if (typeof y === 'object' && y !== null) return `an object (${y.constructor?.name ?? 'Object'})`;
+  return `${typeof y} ${String(y)}`;
+}
+
+const CORE_DIR = new URL('.', import.meta.url).pathname;
+
+/**
+ * The scenario's line in a stack captured by `new Call`: skip the frames in core/ (the Call and
+ * Engine.call), then the frame of the emulated API function that called Engine.call.
+ */
+function callerLine(stack: string): string {
+  const frames = stack.split('\n').slice(1);
+  let i = 0;
+  while (i < frames.length && frames[i].includes(CORE_DIR)) i++;
+  const f = frames[i + 1] ?? frames[i] ?? '';
+  return f.trim();
+}

@@ -1,0 +1,37 @@
+// What an emulated thread yields to the engine: a scheduling point (before an operation takes
+// effect) or a request to block until another task or a timer wakes it. DESIGN.md "Threads are
+// generator functions; every API call is a scheduling point".
+import { EMPTY_FOOTPRINT, type Footprint } from './types.ts';
+
+export class Point {
+  constructor(
+    /** the operation about to take effect, e.g. 'IoSetCancelRoutine' */
+    readonly op: string,
+    /** a short argument for labels and the trace, e.g. 'irp#3' */
+    readonly data: string | number | undefined = undefined,
+    /** objects the operation touches (for DPOR) */
+    readonly footprint: Footprint = EMPTY_FOOTPRINT,
+  ) {}
+}
+
+export class Block {
+  constructor(
+    /** what the task waits for, in words: reported on deadlock and hang */
+    readonly reason: string,
+  ) {}
+}
+
+export type Yield = Point | Block;
+
+/**
+ * The type of an emulated call that returns T: enter it with `yield*`. A generator function
+ * declared `function* (): Routine<T>` is one; so is what every `w.*` / `k.*` call returns.
+ */
+export interface Routine<T> {
+  [Symbol.iterator](): Iterator<Yield, T, unknown>;
+}
+
+/** Block the calling task until someone calls `engine.wake(task, value)`; returns that value. */
+export function* block(reason: string): Generator<Yield, unknown, unknown> {
+  return yield new Block(reason);
+}

@@ -1,0 +1,30 @@
+// Mechanism asks, policy decides (STYLE.md 2): the engine never chooses; at every decision point
+// with two or more enabled options it asks a Strategy. Option 0 is always the least surprising one
+// (continue the running task, the earliest timer, the first waiter, no fault).
+import type { DecisionKind, Footprint } from './types.ts';
+
+/** What a strategy sees at a decision point. Valid only during the `choose` call. */
+export interface Decision {
+  readonly kind: DecisionKind;
+  /** number of options, at least 2 */
+  readonly count: number;
+  /** index of this decision in the run (0-based) */
+  readonly index: number;
+  /** the engine's step counter */
+  readonly step: number;
+  /** 'thread' decisions: option 0 is a task that could go on running, so any other choice preempts it */
+  readonly preemptive: boolean;
+  /** the task id behind option i ('thread' and 'wake-one'), or -1 */
+  taskId(i: number): number;
+  /** what option i's next step touches ('thread'); empty when unknown */
+  footprint(i: number): Footprint;
+  /** a short description of option i, e.g. 'worker@IoSetCancelRoutine(irp#3)' */
+  describe(i: number): string;
+}
+
+export interface Strategy {
+  /** e.g. 'random', 'pct:2', 'replay' */
+  readonly name: string;
+  /** returns an index in [0, d.count) */
+  choose(d: Decision): number;
+}
