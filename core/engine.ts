@@ -35,9 +35,11 @@ class TraceEntry implements TraceEvent {
   constructor(
     readonly step: number,
     readonly timeMs: number,
+    readonly kind: TraceEvent['kind'],
     readonly task: string,
     readonly label: string,
     readonly data: string | number | undefined,
+    readonly irp: number | undefined,
   ) {}
 }
 
@@ -125,14 +127,15 @@ export class Engine {
   }
 
   /** records an event in the trace that is not a step (a state change, a debug print) */
-  note(label: string, data?: string | number): void {
-    this.record(this.current?.name ?? '-', label, data);
+  note(label: string, data?: string | number, irp?: number): void {
+    this.record('note', this.current?.name ?? '-', label, data, irp);
   }
 
   /** a non-fatal finding: recorded, the run goes on */
   report(f: NewFinding): Finding {
     const finding = this.complete(f);
     this.findings.push(finding);
+    this.note('finding', finding.name, finding.irp);
     return finding;
   }
 
@@ -142,6 +145,7 @@ export class Engine {
       this.fatal = this.complete(f);
       this.findings.unshift(this.fatal);
       this.outcome = outcome;
+      this.note('finding', this.fatal.name, this.fatal.irp);
     }
     throw STOP_RUN;
   }
@@ -232,15 +236,21 @@ export class Engine {
     return this.log.take(v);
   }
 
-  private record(task: string, label: string, data: string | number | undefined): void {
+  private record(
+    kind: TraceEvent['kind'],
+    task: string,
+    label: string,
+    data: string | number | undefined,
+    irp: number | undefined,
+  ): void {
     this.hasher.add(this.steps, this.nowMs, task, label, data);
-    if (this.keepTrace) this.trace.push(new TraceEntry(this.steps, this.nowMs, task, label, data));
+    if (this.keepTrace) this.trace.push(new TraceEntry(this.steps, this.nowMs, kind, task, label, data, irp));
   }
 
   private resume(t: Task): void {
     this.steps++;
     const p = t.point;
-    this.record(t.name, p.op, p.data);
+    this.record('step', t.name, p.op, p.data, undefined);
     this.current = t;
     let r: IteratorResult<Yield, unknown>;
     try {
@@ -302,7 +312,7 @@ export class Engine {
     const timer = q.take(c);
     this.nowMs = due;
     this.steps++;
-    this.record('-', `timer:${timer.label}`, undefined);
+    this.record('timer', '-', `timer:${timer.label}`, undefined, undefined);
     try {
       timer.fire();
     } catch (e) {

@@ -48,12 +48,19 @@ export interface Schedule {
   strategy?: string;
 }
 
+/**
+ * One trace event. 'step': a task resumed at a scheduling point (label = the operation, data = its
+ * argument); 'timer': a timer fired; 'note': a fact the layer above recorded within a step (an IRP
+ * state change, a DbgPrint line, a finding), with `irp` set when it concerns an IRP.
+ */
 export interface TraceEvent {
   step: number;
   timeMs: number;
+  kind: 'step' | 'timer' | 'note';
   task: string;
   label: string;
   data?: string | number;
+  irp?: number;
 }
 
 export interface RunStats {
