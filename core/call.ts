@@ -30,3 +30,22 @@ export class Call<T> implements Routine<T> {
     return this.gen;
   }
 }
+
+/**
+ * Replaces every generator method of a prototype by one that registers the call with the engine
+ * (so a forgotten yield* is reported); the instance must expose `engine`. Used for the `w` and `k`
+ * contexts, whose methods are the emulated Win32 and DDI calls.
+ */
+export function trackCalls(proto: object): void {
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    const f = d?.value;
+    if (typeof f !== 'function' || f.constructor?.name !== 'GeneratorFunction') continue;
+    Object.defineProperty(proto, name, {
+      ...d,
+      value: function (this: { engine: { call(n: string, g: unknown): unknown } }, ...args: unknown[]) {
+        return this.engine.call(name, f.apply(this, args));
+      },
+    });
+  }
+}

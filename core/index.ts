@@ -1,5 +1,5 @@
 // core/: the engine, knowing nothing of Windows. Other folders import from here only.
-export { Call } from './call.ts';
+export { Call, trackCalls } from './call.ts';
 export { Timer } from './clock.ts';
 export type { EngineOptions } from './engine.ts';
 export { Engine } from './engine.ts';
@@ -21,6 +21,7 @@ export {
   fpRead,
   fpWrite,
   type Outcome,
+  type Ref,
   type RunResult,
   type RunStats,
   type Schedule,

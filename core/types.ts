@@ -79,3 +79,8 @@ export interface RunResult {
   traceHash: string;
   stats: RunStats;
 }
+
+/** an out-parameter written through a pointer in C (API.md "Win32 side") */
+export interface Ref<T> {
+  value: T;
+}

@@ -1,0 +1,187 @@
+// `k`: the kernel-mode API a driver sees, bound to the thread it runs on (API.md "Kernel side").
+// Every method that touches shared state is an emulated call entered with yield* and is a
+// scheduling point before it takes effect; the (sync) ones are plain. Names, parameter order and
+// return values are the DDI's.
+import { type Engine, fpRead, fpWrite, Point, type Ref, trackCalls } from '../core/index.ts';
+import { type CancelRoutine, IoCancelIrp, IoSetCancelRoutine } from './cancel.ts';
+import { DISPATCH_LEVEL, SL_PENDING_RETURNED } from './constants.ts';
+import { IoCompleteRequest } from './complete.ts';
+import { type DispatcherObject, KEVENT } from './dispatcher.ts';
+import * as io from './iomgr.ts';
+import { currentStack, type IO_STACK_LOCATION, type IRP } from './irp.ts';
+import * as ke from './ke.ts';
+import { acquireSpinLock, releaseSpinLock } from './locks.ts';
+import { KSPIN_LOCK } from './spinlock.ts';
+import type { NtSystem } from './system.ts';
+import type { KThread } from './thread.ts';
+import { type Routine, sp } from './wait.ts';
+
+export interface SharedCell<T> {
+  readonly name: string;
+  get(): Routine<T>;
+  set(v: T): Routine<void>;
+  /** the value without a scheduling point (for checks and assertions) */
+  peek(): T;
+}
+
+export class KernelContext {
+  constructor(
+    readonly sys: NtSystem,
+    readonly thread: KThread,
+  ) {}
+
+  get engine(): Engine {
+    return this.sys.engine;
+  }
+
+  // ---- I/O manager
+  *IoCreateDevice(
+    DriverObject: io.DRIVER_OBJECT,
+    DeviceExtensionSize: number,
+    DeviceName: string | null,
+    DeviceType: number,
+    DeviceCharacteristics: number,
+    Exclusive: boolean,
+    DeviceObject: Ref<io.DEVICE_OBJECT | null>,
+  ): Routine<number> {
+    return yield* io.IoCreateDevice(this, DriverObject, DeviceExtensionSize, DeviceName, DeviceType, DeviceCharacteristics, Exclusive, DeviceObject);
+  }
+  *IoDeleteDevice(DeviceObject: io.DEVICE_OBJECT): Routine<void> {
+    yield* io.IoDeleteDevice(this, DeviceObject);
+  }
+  *IoCreateSymbolicLink(SymbolicLinkName: string, DeviceName: string): Routine<number> {
+    return yield* io.IoCreateSymbolicLink(this, SymbolicLinkName, DeviceName);
+  }
+  *IoDeleteSymbolicLink(SymbolicLinkName: string): Routine<number> {
+    return yield* io.IoDeleteSymbolicLink(this, SymbolicLinkName);
+  }
+  /** (sync) */
+  IoGetCurrentIrpStackLocation(Irp: IRP): IO_STACK_LOCATION {
+    return currentStack(Irp);
+  }
+  *IoMarkIrpPending(Irp: IRP): Routine<void> {
+    yield* sp(this.sys, this.thread, 'IoMarkIrpPending', Irp.s.label, [fpWrite(Irp.s.oid)]);
+    currentStack(Irp).Control |= SL_PENDING_RETURNED;
+    io.irpState(this.sys, Irp.s, 'pending');
+  }
+  *IoSetCancelRoutine(Irp: IRP, CancelRoutine: CancelRoutine | null): Routine<CancelRoutine | null> {
+    return yield* IoSetCancelRoutine(this, Irp, CancelRoutine);
+  }
+  *IoCancelIrp(Irp: IRP): Routine<boolean> {
+    return yield* IoCancelIrp(this, Irp);
+  }
+  *IoCompleteRequest(Irp: IRP, PriorityBoost: number): Routine<void> {
+    yield* IoCompleteRequest(this, Irp, PriorityBoost);
+  }
+  *IoCallDriver(DeviceObject: io.DEVICE_OBJECT, Irp: IRP): Routine<number> {
+    return yield* io.IoCallDriver(this, DeviceObject, Irp);
+  }
+  /** returns the previous IRQL */
+  *IoAcquireCancelSpinLock(): Routine<number> {
+    return yield* acquireSpinLock(this.sys, this.thread, this.sys.cancelLock, 'IoAcquireCancelSpinLock');
+  }
+  *IoReleaseCancelSpinLock(Irql: number): Routine<void> {
+    yield* releaseSpinLock(this.sys, this.thread, this.sys.cancelLock, Irql, 'IoReleaseCancelSpinLock');
+  }
+
+  // ---- Ke
+  /** (sync) a fresh lock, or the one passed, reset */
+  KeInitializeSpinLock(SpinLock?: KSPIN_LOCK): KSPIN_LOCK {
+    if (SpinLock !== undefined) {
+      SpinLock.owner = null;
+      return SpinLock;
+    }
+    return new KSPIN_LOCK(this.engine.newObjectId(), `lock#${this.engine.newObjectId()}`);
+  }
+  /** returns the previous IRQL */
+  *KeAcquireSpinLock(SpinLock: KSPIN_LOCK): Routine<number> {
+    return yield* acquireSpinLock(this.sys, this.thread, SpinLock, 'KeAcquireSpinLock');
+  }
+  *KeReleaseSpinLock(SpinLock: KSPIN_LOCK, NewIrql: number): Routine<void> {
+    yield* releaseSpinLock(this.sys, this.thread, SpinLock, NewIrql, 'KeReleaseSpinLock');
+  }
+  /** (sync) */
+  KeGetCurrentIrql(): number {
+    return this.thread.irql;
+  }
+  /** (sync) */
+  KeInitializeEvent(Event: KEVENT | null, Type: number, State: boolean): KEVENT {
+    if (Event !== null) {
+      Event.signalState = State ? 1 : 0;
+      return Event;
+    }
+    return new KEVENT(this.engine.newObjectId(), Type, State ? 1 : 0);
+  }
+  *KeSetEvent(Event: KEVENT, Increment: number, Wait: boolean): Routine<number> {
+    return yield* ke.KeSetEvent(this, Event, Increment, Wait);
+  }
+  *KeClearEvent(Event: KEVENT): Routine<void> {
+    yield* ke.KeClearEvent(this, Event);
+  }
+  *KeResetEvent(Event: KEVENT): Routine<number> {
+    return yield* ke.KeResetEvent(this, Event);
+  }
+  *KeWaitForSingleObject(
+    Object: DispatcherObject,
+    WaitReason: number,
+    WaitMode: number,
+    Alertable: boolean,
+    Timeout: number | bigint | null,
+  ): Routine<number> {
+    return yield* ke.KeWaitForSingleObject(this, Object, WaitReason, WaitMode, Alertable, Timeout);
+  }
+
+  // ---- Rtl and debug output (sync)
+  RtlCopyMemory(Destination: Uint8Array | null, Source: Uint8Array | null, Length: number): void {
+    ke.RtlCopyMemory(Destination, Source, Length);
+  }
+  DbgPrint(Format: string, ...args: unknown[]): number {
+    this.engine.note('dbg', ke.formatPrintf(Format, args));
+    return 0;
+  }
+  KdPrint(Format: string, ...args: unknown[]): void {
+    this.engine.note('dbg', ke.formatPrintf(Format, args));
+  }
+
+  /** (sync) a cell whose reads and writes are scheduling points, for races on plain driver variables */
+  shared<T>(name: string, initial: T): SharedCell<T> {
+    return sharedCell(this.sys, name, initial);
+  }
+
+  /** true when the IRQL forbids waiting (for drivers that assert it) */
+  get atDispatch(): boolean {
+    return this.thread.irql >= DISPATCH_LEVEL;
+  }
+}
+trackCalls(KernelContext.prototype);
+
+function sharedCell<T>(sys: NtSystem, name: string, initial: T): SharedCell<T> {
+  const oid = sys.engine.newObjectId();
+  let value = initial;
+  function* get(): Routine<T> {
+    yield new Point('read', name, [fpRead(oid)]);
+    return value;
+  }
+  function* set(v: T): Routine<void> {
+    yield new Point('write', name, [fpWrite(oid)]);
+    value = v;
+  }
+  return {
+    name,
+    get: () => sys.engine.call(`${name}.get`, get()) as Routine<T>,
+    set: (v: T) => sys.engine.call(`${name}.set`, set(v)) as Routine<void>,
+    peek: () => value,
+  };
+}
+
+const contexts = new WeakMap<KThread, KernelContext>();
+
+/** the `k` of a thread */
+export function contextOf(sys: NtSystem, t: KThread): KernelContext {
+  let k = contexts.get(t);
+  if (k === undefined) {
+    k = new KernelContext(sys, t);
+    contexts.set(t, k);
+  }
+  return k;
+}
