@@ -1,2 +1,4 @@
-// The public API (API.md). Grows with the kernel and Win32 layers.
+// The public API (API.md): the engine, the kernel model, the Win32 surface, scenarios.
 export * from './core/index.ts';
+export * from './kernel/index.ts';
+export * from './usermode/index.ts';

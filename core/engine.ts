@@ -8,7 +8,7 @@ import { type Timer, TimerQueue } from './clock.ts';
 import { DecisionLog, DecisionView, describeTask } from './decisions.ts';
 import { emulatorBug, isGeneratorFunction, ScenarioError, STOP_RUN } from './errors.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
-import { Block, Point, type Yield } from './point.ts';
+import { Block, Point, type Routine, type Yield } from './point.ts';
 import type { Strategy } from './strategy.ts';
 import { BLOCKED, DONE, READY, Task, WAKE_POINT } from './task.ts';
 import { TraceHasher } from './trace.ts';
@@ -25,6 +25,8 @@ export interface EngineOptions {
   captureStacks?: boolean;
   /** keep the trace events (the hash is always computed) */
   keepTrace?: boolean;
+  /** the layer above describes its live state (pending IRPs…) for deadlock and hang reports */
+  describeState?: () => string;
 }
 
 const NO_DESCRIPTIONS: readonly string[] = Object.freeze([]);
@@ -92,9 +94,9 @@ export class Engine {
   }
 
   /** registers an emulated call created by the current task; enter it with yield* */
-  call<T>(name: string, gen: Iterator<Yield, T, unknown>): Call<T> | Iterator<Yield, T, unknown> {
+  call<T>(name: string, gen: Routine<T>): Routine<T> {
     const t = this.current;
-    return t === null ? gen : new Call(t, name, gen, this.captureStacks);
+    return t === null ? gen : new Call(t, name, gen[Symbol.iterator](), this.captureStacks);
   }
 
   /** makes a blocked task runnable; `value` is what its `block()` returns */
@@ -369,6 +371,11 @@ export class Engine {
     }
   }
 
+  private stateSuffix(): string {
+    const s = this.options.describeState?.() ?? '';
+    return s === '' ? '' : `. ${s}`;
+  }
+
   private deadlock(): void {
     const waits = this.alive.filter((t) => t.state === BLOCKED && !t.daemon);
     const parts = waits.map((t) => `${t.name} waits for ${t.blockedOn?.reason ?? '?'}`);
@@ -376,7 +383,7 @@ export class Engine {
       this.fail({
         kind: 'deadlock',
         name: 'DEADLOCK',
-        message: `every thread is blocked and no timer is pending: ${parts.join('; ')}`,
+        message: `every thread is blocked and no timer is pending: ${parts.join('; ')}${this.stateSuffix()}`,
         thread: waits[0]?.name ?? '-',
       });
     } catch {
@@ -394,7 +401,7 @@ export class Engine {
       this.fail({
         kind: 'hang',
         name: 'HANG',
-        message: `virtual deadline of ${this.limits.deadlineMs} ms passed with ${users.length} thread(s) alive: ${parts.join('; ')}`,
+        message: `virtual deadline of ${this.limits.deadlineMs} ms passed with ${users.length} thread(s) alive: ${parts.join('; ')}${this.stateSuffix()}`,
         thread: users[0]?.name ?? '-',
       });
     } catch {

@@ -45,6 +45,10 @@ class Shrinker {
     return this.key[0];
   }
 
+  get runsLeft(): number {
+    return this.maxRuns - this.runs;
+  }
+
   get exhausted(): boolean {
     return this.runs >= this.maxRuns;
   }
@@ -81,7 +85,7 @@ export function shrinkSchedule(
   while (improved && !s.exhausted) {
     improved = cutTail(s);
     for (const move of MOVES) improved = sweep(s, move) || improved;
-    if (!improved) improved = sweep(s, window(3, 2));
+    if (!improved) improved = sweep(s, reassign(3, 2));
     if (!improved) improved = search(s);
   }
   return { choices: s.best, runs: s.runs };
@@ -186,7 +190,7 @@ const lower: Move = (c, i) => {
  * choices from a non-zero one, fewest non-zeros first. Removing one switch often needs its
  * neighbours re-targeted at once, since each choice's value is relative to its own options.
  */
-const window =
+const reassign =
   (size: number, max: number): Move =>
   (c, i) => {
     if (c[i] === 0) return [];
@@ -216,12 +220,16 @@ const MOVES: readonly Move[] = [drop(1), drop(2), drop(4), drop(8), zero, earlie
 
 /**
  * When every local change is stuck: all schedules no longer than the best with at most as many
- * non-zero choices (values 1..2) as it has preemptions, fewest first, until one is simpler. Short
- * stuck schedules are common (a wrong first choice forces extra switches) and this set is small.
+ * non-zero choices (values 1..3) as it has preemptions, fewest first, until one is simpler. Short
+ * stuck schedules are common (a wrong first choice forces extra switches) and this set is small;
+ * a set larger than the runs left is not searched (a partial search would only try early switches).
  */
+const SEARCH_MAX = 3;
+
 function search(s: Shrinker): boolean {
   for (let n = 0; n <= s.preemptions && !s.exhausted; n++) {
-    for (const c of sparse(s.best.length, n, 2)) {
+    if (binomial(s.best.length, n) * SEARCH_MAX ** n > s.runsLeft) return false;
+    for (const c of sparse(s.best.length, n, SEARCH_MAX)) {
       if (s.exhausted) return false;
       if (s.attempt(c)) return true;
     }
@@ -242,6 +250,12 @@ function* sparse(length: number, count: number, max: number, from = 0, acc: numb
       acc[i] = 0;
     }
   }
+}
+
+function binomial(n: number, k: number): number {
+  let r = 1;
+  for (let i = 0; i < k; i++) r = (r * (n - i)) / (i + 1);
+  return r;
 }
 
 function splice(c: readonly number[], at: number, remove: number, ...insert: number[]): number[] {

@@ -168,8 +168,8 @@ function sharedCell<T>(sys: NtSystem, name: string, initial: T): SharedCell<T> {
   }
   return {
     name,
-    get: () => sys.engine.call(`${name}.get`, get()) as Routine<T>,
-    set: (v: T) => sys.engine.call(`${name}.set`, set(v)) as Routine<void>,
+    get: () => sys.engine.call(`${name}.get`, get()),
+    set: (v: T) => sys.engine.call(`${name}.set`, set(v)),
     peek: () => value,
   };
 }

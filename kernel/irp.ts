@@ -73,6 +73,7 @@ export class IrpState {
   device: DEVICE_OBJECT | null = null;
   /** set when IoCancelIrp has run on it, for the rundown and 0xC4/0x135 checks */
   cancelRequestedAtMs: number | null = null;
+  stuckCancelReported = false;
   /** the driver-facing object */
   irp!: IRP;
   /** I/O-manager internal IRPs (create, cleanup, close): completion signals this instead of stage B */

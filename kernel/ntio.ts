@@ -296,7 +296,7 @@ function* dereferenceFileInline(sys: NtSystem, t: KThread, fo: FILE_OBJECT): Rou
 export function dereferenceFileDeferred(sys: NtSystem, fo: FILE_OBJECT): void {
   if (--fo.pointerCount > 0) return;
   fo.deleted = true;
-  queueWork(sys, { label: `close ${fo.label}`, run: (w) => sendInternal(sys, w, fo, IRP_MJ_CLOSE) as Routine<never> });
+  queueWork(sys, { label: `close ${fo.label}`, run: (w) => discard(sendInternal(sys, w, fo, IRP_MJ_CLOSE)) });
 }
 
 /** NtCancelIoFile: this thread's requests on the handle, newest first; does not wait (see header) */
@@ -335,3 +335,7 @@ export function* NtCancelSynchronousIoFile(sys: NtSystem, t: KThread, ThreadHand
   return STATUS_SUCCESS;
 }
 
+
+function* discard(r: Routine<unknown>): Routine<void> {
+  yield* r;
+}

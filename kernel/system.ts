@@ -1,7 +1,7 @@
 // The machine: one engine, the object namespace, processes and threads, the cancel spin lock and
 // the system threads. Everything that crosses threads — waking, APCs, bug checks — goes through
 // here. Kernel code runs on whatever thread called it (DESIGN.md "Threads are generator functions").
-import { block, emulatorBug, type Engine, type Finding, STOP_RUN, type Yield } from '../core/index.ts';
+import { block, emulatorBug, type Engine, type Finding, type Routine, STOP_RUN, type Yield } from '../core/index.ts';
 import { BUGCHECK, type BugCheckName } from './bugcheck.ts';
 import { type DispatcherObject, KEVENT, unregister, type WakeReason, waitTest } from './dispatcher.ts';
 import type { IrpState } from './irp.ts';
@@ -9,7 +9,7 @@ import type { KObject } from './objects.ts';
 import { KSPIN_LOCK } from './spinlock.ts';
 import { EPROCESS, type KernelApc, KThread, type UserApc } from './thread.ts';
 
-export type ThreadStart = (t: KThread) => Iterator<Yield, unknown, unknown>;
+export type ThreadStart = (t: KThread) => Routine<unknown>;
 
 /** the thread's code was abandoned (TerminateThread, ExitThread, ExitProcess) */
 const TERMINATED = Symbol('terminated');
@@ -25,9 +25,9 @@ export class NtSystem {
   private nextTid = 100;
   private nextIrp = 1;
   /** set by the I/O manager: runs a thread's rundown (IoCancelThreadIo) in its own context */
-  threadRundown: (t: KThread) => Generator<Yield, void, unknown> = function* () {};
+  threadRundown: (t: KThread) => Routine<void> = function* () {};
   /** set by the I/O manager: closes one handle of a process (cleanup/close IRPs) */
-  closeAllHandles: (t: KThread, p: EPROCESS) => Generator<Yield, void, unknown> = function* () {};
+  closeAllHandles: (t: KThread, p: EPROCESS) => Routine<void> = function* () {};
 
   constructor(readonly engine: Engine) {
     this.systemProcess = this.createProcess('System');
@@ -139,7 +139,7 @@ export class NtSystem {
  * can take effect; then the thread exits in its own context.
  */
 function* threadMain(sys: NtSystem, t: KThread, start: ThreadStart): Generator<Yield, unknown, unknown> {
-  const code = start(t);
+  const code = start(t)[Symbol.iterator]();
   let input: unknown;
   let exitCode = 0;
   for (;;) {

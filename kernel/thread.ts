@@ -16,7 +16,7 @@ export const STILL_ACTIVE = 259;
 export interface KernelApc {
   readonly label: string;
   readonly irp?: number;
-  routine(): Generator<import('../core/index.ts').Yield, void, unknown>;
+  routine(): import('../core/index.ts').Routine<void>;
 }
 
 export interface UserApc {

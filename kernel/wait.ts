@@ -3,14 +3,14 @@
 // and the wait resumes with what is left of its timeout; an alertable user-mode wait returns
 // STATUS_USER_APC when a user APC is queued. Scheduling points (`sp`) deliver pending kernel APCs
 // first, as a real thread takes an APC interrupt whenever its IRQL is below APC_LEVEL.
-import { block, type Footprint, Point, type Yield } from '../core/index.ts';
+import { block, type Footprint, Point, type Routine } from '../core/index.ts';
 import { APC_LEVEL, DISPATCH_LEVEL, PASSIVE_LEVEL } from './constants.ts';
 import { canSatisfy, consumeFor, type DispatcherObject, WaitBlock, type WakeReason } from './dispatcher.ts';
 import { STATUS_TIMEOUT, STATUS_USER_APC } from './status.ts';
 import type { NtSystem } from './system.ts';
 import type { KThread } from './thread.ts';
 
-export type Routine<T> = Generator<Yield, T, unknown>;
+export type { Routine };
 
 /** a scheduling point of thread `t` before `op` takes effect; pending kernel APCs run first */
 export function* sp(sys: NtSystem, t: KThread, op: string, data?: string | number, fp?: Footprint): Routine<void> {
@@ -21,7 +21,7 @@ export function* sp(sys: NtSystem, t: KThread, op: string, data?: string | numbe
   }
 }
 
-export function* deliverKernelApcs(sys: NtSystem, t: KThread): Routine<void> {
+export function* deliverKernelApcs(_sys: NtSystem, t: KThread): Routine<void> {
   while (t.kernelApcs.length > 0 && t.irql === PASSIVE_LEVEL) {
     const apc = t.kernelApcs.shift()!;
     t.irql = APC_LEVEL;
@@ -58,6 +58,8 @@ export function* waitForObjects(
 ): Routine<number> {
   const dueMs = o.timeoutMs === null ? null : sys.engine.nowMs + o.timeoutMs;
   for (;;) {
+    // a thread whose IRQL is at PASSIVE_LEVEL takes its pending kernel APCs before it waits
+    if (t.kernelApcs.length > 0 && t.irql === PASSIVE_LEVEL) yield* deliverKernelApcs(sys, t);
     if (o.alertable && o.userMode && t.userApcs.length > 0) return STATUS_USER_APC;
     const wb = new WaitBlock(t, objects, o.waitAll);
     if (objects.length > 0 && canSatisfy(wb)) return consumeFor(wb);

@@ -2,7 +2,7 @@
 // DISPATCH_LEVEL and one worker thread running work items (and deferred object deletion) at
 // PASSIVE_LEVEL, both daemons in the System process. Deliberate simplification: one DPC thread, so
 // two DPCs never run at the same time (on a real multiprocessor they can, on different CPUs).
-import type { Yield } from '../core/index.ts';
+import type { Routine, Yield } from '../core/index.ts';
 import { DISPATCH_LEVEL, NotificationEvent, PASSIVE_LEVEL, SynchronizationEvent } from './constants.ts';
 import type { KEVENT } from './dispatcher.ts';
 import type { NtSystem } from './system.ts';
@@ -11,7 +11,7 @@ import { waitForObjects } from './wait.ts';
 
 export interface WorkItem {
   readonly label: string;
-  run(t: KThread): Generator<Yield, void, unknown>;
+  run(t: KThread): Routine<void>;
 }
 
 interface Queue {

@@ -1,0 +1,94 @@
+// Application-Verifier-style checks (issue 4 item 7), kind 'appverifier', the run goes on: a
+// handle closed while another thread waits on it; a wait on a closed handle, and worse on a value
+// that now names another object; an OVERLAPPED or buffer reused while its request is pending; a
+// request without an OVERLAPPED on a handle opened with FILE_FLAG_OVERLAPPED; a thread that exits
+// while a request it issued is still pending. Each distinct problem is reported once per run.
+import type { KObject, KThread } from '../kernel/index.ts';
+import { STATUS_PENDING } from '../kernel/index.ts';
+import { objectOf, type W32, waitableOf } from './base.ts';
+import type { OVERLAPPED } from './overlapped.ts';
+
+interface Pending {
+  api: string;
+  thread: KThread;
+  buffers: (Uint8Array | null)[];
+}
+
+export class AppVerifier {
+  private readonly closed = new Map<number, { label: string; by: string }>();
+  private readonly seen = new Map<KThread, Map<number, KObject>>();
+  private readonly pending = new Map<OVERLAPPED, Pending>();
+  private readonly reported = new Set<string>();
+
+  private report(w: W32, key: string, name: string, message: string): void {
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    w.sys.engine.report({ kind: 'appverifier', name, message });
+  }
+
+  beforeWait(w: W32, h: number): void {
+    if (h === -1 || h === -2) return;
+    const v = h & ~3;
+    const o = objectOf(w, v);
+    const closed = this.closed.get(v);
+    let seen = this.seen.get(w.thread);
+    if (seen === undefined) this.seen.set(w.thread, (seen = new Map()));
+    const before = seen.get(v);
+    if (o === undefined && closed !== undefined) {
+      this.report(w, `closed-wait:${w.thread.name}:${v}`, 'WAIT_ON_CLOSED_HANDLE', `${w.thread.name} waits on handle ${v}, which ${closed.by} closed (it named ${closed.label})`);
+    } else if (o !== undefined && before !== undefined && before !== o) {
+      this.report(
+        w,
+        `stale:${w.thread.name}:${v}`,
+        'STALE_HANDLE_REUSED',
+        `${w.thread.name} waits on handle ${v}, which named ${before.label} when it last used it; that handle was closed${closed ? ` by ${closed.by}` : ''} and the value now names ${o.label}`,
+      );
+    }
+    if (o !== undefined) seen.set(v, o);
+  }
+
+  beforeClose(w: W32, h: number): void {
+    const o = objectOf(w, h);
+    if (o === undefined) return;
+    const d = waitableOf(o);
+    for (const t of w.thread.process.threads) {
+      if (t === w.thread || t.wait === null || d === null || !t.wait.objects.includes(d)) continue;
+      this.report(w, `close-waited:${h}:${t.name}`, 'HANDLE_CLOSED_WHILE_WAITED_ON', `${w.thread.name} closes handle ${h} (${o.label}) while ${t.name} waits on it`);
+    }
+    this.closed.set(h & ~3, { label: o.label, by: w.thread.name });
+  }
+
+  beforeRequest(w: W32, api: string, ov: OVERLAPPED, buffers: (Uint8Array | null)[]): void {
+    for (const o of [...this.pending.keys()]) if (o.Internal !== STATUS_PENDING) this.pending.delete(o);
+    const p = this.pending.get(ov);
+    if (p !== undefined) {
+      this.report(w, `ov:${api}:${p.thread.name}:${w.thread.name}`, 'OVERLAPPED_REUSED_WHILE_PENDING', `${w.thread.name} starts ${api} with an OVERLAPPED whose ${p.api} (by ${p.thread.name}) is still pending`);
+      return;
+    }
+    for (const [, q] of this.pending) {
+      if (buffers.some((b) => b !== null && q.buffers.includes(b))) {
+        this.report(w, `buf:${api}:${q.thread.name}`, 'BUFFER_REUSED_WHILE_PENDING', `${w.thread.name} passes ${api} a buffer that ${q.api} (by ${q.thread.name}) still uses`);
+      }
+    }
+  }
+
+  afterRequest(w: W32, api: string, ov: OVERLAPPED, status: number, buffers: (Uint8Array | null)[]): void {
+    if (status === STATUS_PENDING && ov.Internal === STATUS_PENDING) this.pending.set(ov, { api, thread: w.thread, buffers });
+  }
+
+  noOverlappedOnOverlappedHandle(w: W32, api: string, h: number): void {
+    this.report(
+      w,
+      `sync-on-async:${api}:${h}`,
+      'SYNCHRONOUS_CALL_ON_OVERLAPPED_HANDLE',
+      `${w.thread.name} calls ${api} without an OVERLAPPED on handle ${h}, which was opened with FILE_FLAG_OVERLAPPED: the call "fails in unpredictable ways" (DeviceIoControl docs)`,
+    );
+  }
+
+  threadExit(w: W32): void {
+    for (const [ov, p] of this.pending) {
+      if (p.thread !== w.thread || ov.Internal !== STATUS_PENDING) continue;
+      this.report(w, `exit:${w.thread.name}`, 'THREAD_EXIT_WITH_PENDING_IO', `${w.thread.name} exits while its ${p.api} is still pending; its OVERLAPPED and buffers may live on its stack`);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+// What every Win32 function shares: the thread's last error, handle resolution (pseudo-handles,
+// low two bits ignored), Nt status to Win32 error, the scheduling point each call begins with, and
+// running queued user APCs after an alertable wait (spec/usermode.md §2, §5, §6.1).
+import { type Footprint, fpWrite, type Routine } from '../core/index.ts';
+import {
+  type DispatcherObject,
+  FILE_OBJECT,
+  type KObject,
+  type KThread,
+  NtCurrentProcess,
+  NtCurrentThread,
+  type NtSystem,
+  sp,
+} from '../kernel/index.ts';
+import type { AppVerifier } from './appverifier.ts';
+import { RtlNtStatusToDosError } from './errors.ts';
+
+/** the per-thread state the Win32 functions need; Win32Context implements it */
+export interface W32 {
+  readonly sys: NtSystem;
+  readonly thread: KThread;
+  readonly verifier: AppVerifier;
+}
+
+export function SetLastErrorOf(w: W32, code: number): void {
+  w.thread.lastError = code >>> 0;
+}
+
+/** sets the last error from an NTSTATUS */
+export function failWith(w: W32, status: number): void {
+  SetLastErrorOf(w, RtlNtStatusToDosError(status));
+}
+
+/** the object a handle names for this thread, or undefined */
+export function objectOf(w: W32, h: number): KObject | undefined {
+  if (h === NtCurrentProcess) return w.thread.process;
+  if (h === NtCurrentThread) return w.thread;
+  return w.thread.process.handles.lookup(h)?.object;
+}
+
+/** what a wait on this object waits for: a file waits on its own event */
+export function waitableOf(o: KObject): DispatcherObject | null {
+  if (o instanceof FILE_OBJECT) return o.Event;
+  const d = o as DispatcherObject;
+  return Array.isArray(d.waitList) ? d : null;
+}
+
+export function footprintOf(w: W32, handles: readonly number[]): Footprint {
+  const fp: number[] = [];
+  for (const h of handles) {
+    const o = objectOf(w, h);
+    if (o !== undefined) fp.push(fpWrite(o.oid));
+  }
+  return fp;
+}
+
+/** the scheduling point a Win32 call starts with (before it takes effect) */
+export function* enter(w: W32, api: string, data?: string | number, fp?: Footprint): Routine<void> {
+  yield* sp(w.sys, w.thread, api, data, fp);
+}
+
+/** runs every queued user APC, FIFO: what an alertable wait does before returning WAIT_IO_COMPLETION */
+export function* runUserApcs(w: W32): Routine<void> {
+  const t = w.thread;
+  while (t.userApcs.length > 0) {
+    const apc = t.userApcs.shift()!;
+    yield* apc.routine(w, ...apc.args);
+  }
+}
+
+export const describeHandle = (w: W32, h: number): string => {
+  const o = objectOf(w, h);
+  return o === undefined ? `${h}` : `${h} (${o.label})`;
+};

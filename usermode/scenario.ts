@@ -1,0 +1,210 @@
+// Scenarios and whole runs (API.md "Scenarios", "Running"): a boot thread loads the drivers
+// (DriverEntry on a system thread) and then starts the application's processes; the main thread's
+// return is ExitProcess, as after WinMain. `simulate` runs one schedule; after the run the kernel
+// reports cancelled IRPs that never completed (0xC4/0x135), and the scenario's oracle is asked.
+import {
+  type Engine,
+  isGeneratorFunction,
+  makeStrategy,
+  type RunResult,
+  runTasks,
+  ScenarioError,
+  type Strategy,
+  type Routine,
+} from '../core/index.ts';
+import {
+  C4,
+  contextOf,
+  type DRIVER_OBJECT,
+  type EPROCESS,
+  installRundown,
+  type KernelContext,
+  type KThread,
+  loadDriverObject,
+  NT_SUCCESS,
+  NtSystem,
+} from '../kernel/index.ts';
+import { AppVerifier } from './appverifier.ts';
+import type { ThreadFactory } from './threads.ts';
+import { Win32Context } from './win32.ts';
+
+export type DriverEntry = (k: KernelContext, DriverObject: DRIVER_OBJECT, RegistryPath: string) => Routine<number>;
+export type ThreadBody<S> = (w: Win32Context, state: S) => Routine<unknown>;
+
+export interface ScenarioSpec<S = unknown> {
+  name: string;
+  description: string;
+  drivers?: Record<string, DriverEntry>;
+  /** the process's first thread; its return is ExitProcess(return value) */
+  main: ThreadBody<S>;
+  /** more processes, each with its own handle table */
+  processes?: Record<string, ThreadBody<S>>;
+  deadlineMs?: number;
+  maxSteps?: number;
+  /** per-run state handed to every main and to `check` (what the application shows, for oracles) */
+  state?: () => S;
+  /** oracle: throw, or return a string, to report a finding */
+  check?: (run: RunResult, state: S) => string | undefined | void;
+}
+
+export interface Scenario<S = unknown> extends ScenarioSpec<S> {
+  readonly kind: 'irpsim-scenario';
+}
+
+export function defineScenario<S = unknown>(spec: ScenarioSpec<S>): Scenario<S> {
+  if (typeof spec.name !== 'string' || spec.name === '') throw new ScenarioError('a scenario needs a name');
+  if (!isGeneratorFunction(spec.main)) throw new ScenarioError(`scenario ${spec.name}: main must be a generator function (function* (w) { … })`);
+  for (const [n, d] of Object.entries(spec.drivers ?? {})) {
+    if (!isGeneratorFunction(d)) throw new ScenarioError(`scenario ${spec.name}: DriverEntry of ${n} must be a generator function`);
+  }
+  return { ...spec, kind: 'irpsim-scenario' };
+}
+
+export interface SimulateOptions {
+  strategy?: string | Strategy;
+  seed?: number;
+  maxSteps?: number;
+  deadlineMs?: number;
+  /** keep the full trace (default true; explore turns it off) */
+  keepTrace?: boolean;
+  /** PCT's expected number of decisions */
+  pctSteps?: number;
+  /** replay: the labels each decision must carry */
+  expectLabels?: readonly string[];
+}
+
+export function strategyOf(options: SimulateOptions): Strategy {
+  const s = options.strategy ?? 'random';
+  return typeof s === 'string' ? makeStrategy(s, { seed: options.seed ?? 0, pctSteps: options.pctSteps }) : s;
+}
+
+export function simulate<S>(scenario: Scenario<S>, options: SimulateOptions = {}): RunResult {
+  let sys: NtSystem | null = null;
+  let state = scenario.state?.() as S;
+  const setup = (engine: Engine) => {
+    state = scenario.state?.() as S;
+    sys = boot(engine, scenario, state);
+  };
+  const result = runTasks(setup, {
+    strategy: strategyOf(options),
+    seed: options.seed,
+    keepTrace: options.keepTrace,
+    expectLabels: options.expectLabels,
+    limits: {
+      maxSteps: options.maxSteps ?? scenario.maxSteps ?? 200_000,
+      deadlineMs: options.deadlineMs ?? scenario.deadlineMs ?? 60_000,
+    },
+    describeState: () => (sys === null ? '' : describeLiveIrps(sys)),
+  });
+  if (sys !== null) reportStuckCancels(sys, result);
+  runCheck(scenario, result, state);
+  return result;
+}
+
+function boot<S>(engine: Engine, scenario: Scenario<S>, state: S): NtSystem {
+  const sys = new NtSystem(engine);
+  installRundown(sys);
+  const body = function* (t: KThread): Routine<void> {
+    const k = contextOf(sys, t);
+    for (const [name, entry] of Object.entries(scenario.drivers ?? {})) {
+      const drv = loadDriverObject(sys, name);
+      let status: number;
+      try {
+        status = yield* entry(k, drv, `\\Registry\\Machine\\System\\CurrentControlSet\\Services\\${name}`);
+      } catch (e) {
+        throw sys.kernelException(e, `DriverEntry of ${name}`);
+      }
+      if (!NT_SUCCESS(status >>> 0)) {
+        engine.fail({ kind: 'check', name: 'DRIVER_LOAD_FAILED', message: `DriverEntry of ${name} returned 0x${(status >>> 0).toString(16)}` });
+      }
+    }
+    startProcess(sys, 'app.exe', scenario.main, state);
+    for (const [image, main] of Object.entries(scenario.processes ?? {})) startProcess(sys, image, main, state);
+  };
+  sys.createThread(sys.systemProcess, 'boot', body);
+  return sys;
+}
+
+function startProcess<S>(sys: NtSystem, image: string, main: ThreadBody<S>, state: S): void {
+  const p = sys.createProcess(image);
+  const verifier = new AppVerifier();
+  const factory = threadFactory(sys, p, verifier);
+  const body = function* (w: Win32Context): Routine<unknown> {
+    const code = yield* main(w, state);
+    return yield* w.ExitProcess(typeof code === 'number' ? code : 0);
+  };
+  startThread(sys, p, verifier, factory, body, undefined, image === 'app.exe' ? 'main' : `${image}:main`);
+}
+
+function threadFactory(sys: NtSystem, p: EPROCESS, verifier: AppVerifier): ThreadFactory {
+  const factory: ThreadFactory = {
+    start: (_w, body, param, name) => startThread(sys, p, verifier, factory, body, param, name),
+  };
+  return factory;
+}
+
+function startThread(sys: NtSystem, p: EPROCESS, verifier: AppVerifier, factory: ThreadFactory, body: Function, param: unknown, name: string): KThread {
+  if (!isGeneratorFunction(body)) {
+    sys.engine.fail({
+      kind: 'determinism',
+      name: 'NOT_A_GENERATOR',
+      message: `thread start routine ${body.name || '(anonymous)'} must be a generator function (function* (w, param) { … })`,
+    });
+  }
+  return sys.createThread(p, name, (t) => {
+    const w = new Win32Context(sys, t, verifier, factory);
+    t.win32 = w;
+    return (function* () {
+      const code = yield* (body as (w: Win32Context, p: unknown) => Routine<unknown>)(w, param);
+      verifier.threadExit(w);
+      return code;
+    })();
+  });
+}
+
+function describeLiveIrps(sys: NtSystem): string {
+  const live = sys.irps.filter((s) => s.phase !== 'freed' && s.internalDone === null);
+  if (live.length === 0) return 'no IRP is outstanding';
+  const parts = live.map((s) => {
+    const who = s.thread?.name ?? 'no thread';
+    const cr = s.cancelRoutine === null ? 'no cancel routine' : `cancel routine ${s.cancelRoutine.name || 'set'}`;
+    return `${s.label} (${s.phase}, from ${who}, ${s.cancel ? 'cancelled, ' : ''}${cr})`;
+  });
+  return `outstanding IRPs: ${parts.join('; ')}`;
+}
+
+/** a cancelled IRP still not completed when the run ended in a hang or deadlock (0xC4/0x135) */
+function reportStuckCancels(sys: NtSystem, r: RunResult): void {
+  if (r.outcome !== 'hang' && r.outcome !== 'deadlock') return;
+  for (const s of sys.irps) {
+    if (!s.cancel || s.completedStatus !== null || s.internalDone !== null || s.stuckCancelReported) continue;
+    s.stuckCancelReported = true;
+    r.findings.push({
+      kind: 'verifier',
+      code: 0xc4,
+      subcode: C4.CANCELED_IRP_NOT_COMPLETED,
+      name: 'DRIVER_VERIFIER_DETECTED_VIOLATION',
+      message: `${s.label} was cancelled at ${s.cancelRequestedAtMs} ms and never completed (the cancel was lost or the driver ignores it)`,
+      step: r.stats.steps,
+      thread: s.thread?.name ?? '-',
+      irp: s.id,
+    });
+  }
+}
+
+function runCheck<S>(scenario: Scenario<S>, r: RunResult, state: S): void {
+  if (scenario.check === undefined || r.outcome === 'crash') return;
+  let message: string | undefined;
+  try {
+    const m = scenario.check(r, state);
+    if (typeof m === 'string') message = m;
+  } catch (e) {
+    message = e instanceof Error ? e.message : String(e);
+  }
+  if (message === undefined) return;
+  const f = { kind: 'check' as const, name: 'CHECK_FAILED', message, step: r.stats.steps, thread: '-' };
+  if (r.outcome === 'ok' || r.outcome === 'step-limit') {
+    r.outcome = 'check-failed';
+    r.findings.unshift(f);
+  } else r.findings.push(f);
+}
