@@ -30,3 +30,4 @@ export {
 export { makeStrategy, type StrategyName, type StrategySpec, DEFAULT_PCT_DEPTH } from './strategies/make.ts';
 export { runTasks } from './run.ts';
 export { ChunkedList } from './chunked.ts';
+export { DEFAULT_SHRINK_RUNS, type ShrinkOptions, type ShrinkProbe, shrinkSchedule } from './shrink.ts';
