@@ -4,4 +4,10 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../cli/main.ts');
+// a closed pipe (irpsim … | head) ends the command quietly
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+const { runCli } = await import('../cli/main.ts');
+process.exitCode = await runCli(process.argv.slice(2));

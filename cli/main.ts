@@ -1,53 +1,95 @@
-// The irpsim command (API.md "Command line"). This first version has `list` and `start`; run,
-// explore, replay and check arrive with their issues. Bad input: one line on stderr, exit 2.
+// The irpsim command (API.md "Command line"): list, run, explore, replay, start. Exit status 0 when
+// nothing was found, 1 on findings, 2 on bad input with one line on stderr and no stack trace.
 import { Command, CommanderError } from 'commander';
-import pc from 'picocolors';
-import { makeStrategy, runTasks } from '../index.ts';
-import * as lostUpdate from '../scenarios/demo/lost-update.ts';
+import { builtinScenarios } from '../scenarios/index.ts';
+import { exploreCommand } from './commands/explore.ts';
+import { replayCommand } from './commands/replay.ts';
+import { runCommand } from './commands/run.ts';
+import { startCommand } from './commands/start.ts';
+import { badInputLine, io, isBadInput } from './common.ts';
+import { fileURLToPath } from 'node:url';
 
-const program = new Command('irpsim')
-  .description('deterministic emulator of Windows overlapped I/O: find, replay and shrink IRP races')
-  .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-
-program
-  .command('list')
-  .description('list the built-in scenarios')
-  .action(() => {
-    console.log(`${lostUpdate.name}  ${lostUpdate.description}`);
-  });
-
-program
-  .command('start')
-  .description('explore the built-in scenarios and print what was found')
-  .option('--runs <n>', 'schedules per strategy', '2000')
-  .action((opts: { runs: string }) => {
-    const runs = Number(opts.runs);
-    if (!Number.isInteger(runs) || runs < 1) fail(`--runs must be a positive integer, got '${opts.runs}'`);
-    console.log(pc.bold(`${lostUpdate.name}: ${lostUpdate.description}`));
-    for (const strategy of ['random', 'pct:2']) {
-      let firstHit = -1;
-      let hits = 0;
-      for (let seed = 0; seed < runs; seed++) {
-        const out = { value: 0 };
-        runTasks((e) => lostUpdate.setup(e, out), { strategy: makeStrategy(strategy, { seed, pctSteps: 12 }) });
-        if (out.value !== lostUpdate.expected) {
-          hits++;
-          if (firstHit < 0) firstHit = seed + 1;
-        }
-      }
-      console.log(`  ${strategy.padEnd(7)} lost an update in ${hits}/${runs} runs; first at run ${firstHit}`);
+/** runs the command line `argv` (without node and script); returns the exit status */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  let status = 0;
+  const done = (p: Promise<number>) =>
+    p.then((code) => {
+      status = code;
+    });
+  const program = buildProgram(done);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return status;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (isBadInput(e)) {
+      io.err(badInputLine(e.message));
+      return 2;
     }
-  });
-
-function fail(message: string): never {
-  process.stderr.write(`irpsim: ${message}\n`);
-  process.exit(2);
+    throw e;
+  }
 }
 
-try {
-  program.parse();
-} catch (e) {
-  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 2);
-  throw e;
+function buildProgram(done: (p: Promise<number>) => Promise<void>): Command {
+  const program = new Command('irpsim')
+    .description('deterministic emulator of Windows overlapped I/O: find, replay and shrink IRP races')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(s) });
+  program
+    .command('list')
+    .description('list the built-in scenarios')
+    .action(() => {
+    for (const s of builtinScenarios) io.out(`${s.name.padEnd(18)} ${s.description}\n`);
+  });
+
+  program
+    .command('run <scenario>')
+    .description('run one schedule of a scenario and show it')
+    .option('--seed <n>', 'seed of the strategy', '0')
+    .option('--strategy <s>', 'random, pct, pct:<d>', 'random')
+    .option('--format <f>', 'text, json, perfetto, mermaid or html', 'text')
+    .option('--out <file>', 'write the view to a file')
+    .option('--json', 'print the RunResult as JSON')
+    .option('--check-determinism', 'run the schedule in two other processes and compare trace hashes')
+    .option('--hash-only', 'print only the trace hash')
+    .action((name, o) => done(runCommand(name, o)));
+
+  program
+    .command('explore <scenario>')
+    .description('explore schedules, shrink every distinct finding, write failure files')
+    .option('--strategy <s>', 'portfolio, random, pct, pct:<d>', 'portfolio')
+    .option('--runs <n>', 'schedules to run', '1000')
+    .option('--time <s>', 'stop after this many seconds')
+    .option('--workers <n>', 'worker threads', '1')
+    .option('--shard <i/n>', 'run only shard i of n (disjoint seeds)')
+    .option('--seed <n>', 'base seed', '0')
+    .option('--out <dir>', 'directory for failure files', 'failures')
+    .option('--no-shrink', 'keep the first schedule of each finding as found')
+    .option('--json', 'print the ExploreReport as JSON')
+    .action((name, o) => done(exploreCommand(name, o)));
+
+  program
+    .command('replay <failure>')
+    .description('replay a failure file exactly (stops at the first diverging decision)')
+    .option('--format <f>', 'text, json, perfetto, mermaid or html', 'text')
+    .option('--out <file>', 'write the view to a file')
+    .option('--shrunk', 'replay the shrunk schedule')
+    .option('--json', 'print the RunResult as JSON')
+    .action((file, o) => done(replayCommand(file, o)));
+
+  program
+    .command('start')
+    .description('explore every seed scenario and print what was found')
+    .option('--runs <n>', 'run budget per scenario', '2000')
+    .action((o) => done(startCommand(o)));
+
+  return program;
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  process.exitCode = await runCli(process.argv.slice(2));
 }

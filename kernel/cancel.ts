@@ -23,9 +23,19 @@ export function* IoSetCancelRoutine(k: KernelContext, Irp: IRP, CancelRoutine: C
   return old;
 }
 
-export function* IoCancelIrp(k: KernelContext, Irp: IRP): Routine<boolean> {
+/**
+ * `byIoManager`: the I/O manager cancelling requests it tracks (CancelIo, CancelIoEx, thread
+ * rundown). It holds its own reference on the lists it walks, so a request that completed and was
+ * freed meanwhile is skipped instead of touched (a driver's IoCancelIrp on a freed IRP is a
+ * use-after-free finding).
+ */
+export function* IoCancelIrp(k: KernelContext, Irp: IRP, byIoManager = false): Routine<boolean> {
   const { sys, thread: t } = k;
   const oldIrql = yield* acquireSpinLock(sys, t, sys.cancelLock, 'IoCancelIrp');
+  if (byIoManager && Irp.s.phase === 'freed') {
+    yield* releaseSpinLock(sys, t, sys.cancelLock, oldIrql, 'IoReleaseCancelSpinLock');
+    return false;
+  }
   const s = Irp.touch('IoCancelIrp');
   s.cancel = true;
   if (s.cancelRequestedAtMs === null) {
@@ -34,6 +44,10 @@ export function* IoCancelIrp(k: KernelContext, Irp: IRP): Routine<boolean> {
   }
   sys.engine.note('irp:state', 'cancel', s.id);
   yield* sp(sys, t, 'IoCancelIrp.exchange', s.label, [fpWrite(s.oid)]);
+  if (byIoManager && s.phase === 'freed') {
+    yield* releaseSpinLock(sys, t, sys.cancelLock, oldIrql, 'IoReleaseCancelSpinLock');
+    return false;
+  }
   const routine = Irp.touch('IoCancelIrp').cancelRoutine as CancelRoutine | null;
   s.cancelRoutine = null;
   if (routine === null) {

@@ -305,7 +305,7 @@ export function* NtCancelIoFile(sys: NtSystem, t: KThread, FileHandle: number): 
   const f = fileOf(t, FileHandle);
   if ('status' in f) return f.status;
   const k = contextOf(sys, t);
-  for (const irp of t.irpList.filter((i) => i.s.fileObject === f.fo && !i.s.cancel)) yield* IoCancelIrp(k, irp);
+  for (const irp of t.irpList.filter((i) => i.s.fileObject === f.fo && !i.s.cancel)) yield* IoCancelIrp(k, irp, true);
   return STATUS_SUCCESS;
 }
 
@@ -319,7 +319,7 @@ export function* NtCancelIoFileEx(sys: NtSystem, t: KThread, FileHandle: number,
     (s) => s.process === t.process && !s.cancel && s.phase !== 'freed' && (IoRequestToCancel === null || s.userIosb === IoRequestToCancel),
   );
   for (const s of targets) {
-    yield* IoCancelIrp(k, s.irp);
+    yield* IoCancelIrp(k, s.irp, true);
   }
   return targets.length === 0 ? STATUS_NOT_FOUND : STATUS_SUCCESS;
 }
@@ -331,7 +331,7 @@ export function* NtCancelSynchronousIoFile(sys: NtSystem, t: KThread, ThreadHand
   if ('status' in r) return STATUS_INVALID_HANDLE;
   const irp = r.object.synchronousIrp;
   if (irp === null || irp.s.cancel) return STATUS_NOT_FOUND;
-  yield* IoCancelIrp(contextOf(sys, t), irp);
+  yield* IoCancelIrp(contextOf(sys, t), irp, true);
   return STATUS_SUCCESS;
 }
 

@@ -21,7 +21,7 @@ export function* IoCancelThreadIo(sys: NtSystem, t: KThread): Routine<void> {
   try {
     t.irql = APC_LEVEL;
     for (const irp of t.irpList.slice()) {
-      if (irp.s.phase !== 'freed') yield* IoCancelIrp(k, irp);
+      if (irp.s.phase !== 'freed') yield* IoCancelIrp(k, irp, true);
     }
     t.irql = PASSIVE_LEVEL;
     for (let polls = 0; t.irpList.length > 0; polls++) {

@@ -1,0 +1,57 @@
+// npm start (issue 5 item 5): explores every seed scenario and prints one table — scenario, the
+// finding (code and name), runs to its first hit, preemptions in the shrunk schedule — and the
+// corrected versions' result under the combined click script.
+import { stripVTControlCharacters } from 'node:util';
+import pc from 'picocolors';
+import { io } from '../common.ts';
+
+const say = (line: string) => io.out(`${line}\n`);
+import { explore } from '../../explore/explore.ts';
+import type { Finding, Scenario } from '../../index.ts';
+import { builtinScenarios } from '../../scenarios/index.ts';
+import type { Expected, SeedScenario } from '../../scenarios/seed/bugs.ts';
+
+export const matches = (e: Expected) => (f: Finding) =>
+  f.kind === e.kind && f.name === e.name && (e.code === undefined || f.code === e.code) && (e.subcode === undefined || f.subcode === e.subcode);
+
+const codeOf = (f: { code?: number; subcode?: number }) =>
+  f.code === undefined ? '' : `0x${f.code.toString(16).toUpperCase()}${f.subcode === undefined ? '' : `/0x${f.subcode.toString(16).toUpperCase()}`} `;
+
+export async function startCommand(o: { runs?: string }): Promise<number> {
+  const budget = o.runs === undefined ? 2000 : Number(o.runs);
+  const fixed = builtinScenarios.filter((s) => s.name.startsWith('seed/fixed'));
+  const fixedResults: string[] = [];
+  for (const s of fixed) {
+    const r = await explore(s, { runs: Math.min(budget, 500), shrink: false });
+    fixedResults.push(`${s.name.slice(5)}: ${r.findings.length === 0 ? `clean in ${r.runs} runs` : `${r.findings.length} finding(s)!`}`);
+  }
+  const corrected = fixedResults.join('; ');
+  const rows: string[][] = [['scenario', 'finding', 'runs to first hit', 'shrunk preemptions', 'corrected version']];
+  let missed = 0;
+  for (const s of builtinScenarios.filter((x) => /^seed\/S\d+$/.test(x.name)) as SeedScenario[]) {
+    const want = matches(s.expected);
+    const r = await explore(s as unknown as Scenario<unknown>, { runs: budget, until: want, shrink: true });
+    const hit = r.findings.find((f) => want(f.finding));
+    if (hit === undefined) missed++;
+    rows.push([
+      s.name,
+      hit === undefined ? pc.red(`not found (${s.expected.name})`) : `${codeOf(hit.finding)}${hit.finding.name}`,
+      hit === undefined ? `> ${r.runs}` : String(hit.firstRun + 1),
+      hit?.shrunk === undefined ? '-' : String(hit.shrunk.preemptions),
+      corrected,
+    ]);
+  }
+  printTable(rows);
+  say(`\nThe corrected driver and application (${fixed.map((s) => s.name).join(', ')}) run the combined click script: ${corrected}.`);
+  say('Look at one: irpsim run seed/S2 --format html --out s2.html; irpsim explore seed/S3 writes replayable failure files.');
+  return missed === 0 ? 0 : 1;
+}
+
+function printTable(rows: string[][]): void {
+  const plain = (s: string) => stripVTControlCharacters(s);
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => plain(r[c]).length)));
+  for (const [i, r] of rows.entries()) {
+    const line = r.map((cell, c) => (c === r.length - 1 ? cell : cell + ' '.repeat(widths[c] - plain(cell).length))).join('  ');
+    say(i === 0 ? pc.bold(line) : line);
+  }
+}

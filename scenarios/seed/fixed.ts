@@ -1,0 +1,52 @@
+// The corrected versions (issue 5 item 4) under one click script that combines every seed race:
+// two Async clicks, Notify twice, CancelIoEx from another thread, another Async, and FormClose
+// while a request is still pending. The oracle: every request ends (its text, or
+// ERROR_OPERATION_ABORTED), and nothing else is reported.
+import { defineScenario, type DriverEntry, ERROR_NOT_FOUND, ERROR_OPERATION_ABORTED, type Routine, type Scenario, type Win32Context } from '../../index.ts';
+import {
+  FixedAsyncClick,
+  FixedCancelFromAnotherThread,
+  FixedFormClose,
+  FixedFormCreate,
+  FixedNotifyClick,
+  TfrmFixed,
+} from './fixed-app.ts';
+import { FixedLockDriverEntry } from './fixed-lock.ts';
+
+export const COMBINED_SCRIPT = ['Async', 'Async', 'Notify', 'CancelIoEx from another thread', 'Notify', 'Async', 'FormClose'] as const;
+
+function* combinedScript(w: Win32Context, frm: TfrmFixed): Routine<number> {
+  yield* FixedFormCreate(w, frm);
+  for (const click of COMBINED_SCRIPT) {
+    if (click === 'Async') yield* FixedAsyncClick(w, frm);
+    else if (click === 'Notify') yield* FixedNotifyClick(w, frm);
+    else if (click === 'FormClose') yield* FixedFormClose(w, frm);
+    else yield* w.CloseHandle(yield* w.CreateThread(null, 0, FixedCancelFromAnotherThread, frm, 0, null));
+  }
+  return 0;
+}
+
+function everyRequestEnded(_run: unknown, frm: TfrmFixed): string | undefined {
+  const asyncs = COMBINED_SCRIPT.filter((c) => c === 'Async').length;
+  if (frm.outcomes.length !== asyncs) return `${asyncs} requests were issued but ${frm.outcomes.length} ended`;
+  const sent = frm.edtBufferd_in.Text;
+  const bad = frm.outcomes.filter((o) => o !== sent && o !== ERROR_OPERATION_ABORTED && o !== ERROR_NOT_FOUND);
+  return bad.length === 0 ? undefined : `unexpected request outcomes: ${bad.join(', ')}`;
+}
+
+export function fixedScenario(name: string, description: string, driver: DriverEntry): Scenario<TfrmFixed> {
+  return defineScenario<TfrmFixed>({
+    name,
+    description,
+    drivers: { Overlapp: driver },
+    state: () => new TfrmFixed(),
+    main: combinedScript,
+    check: everyRequestEnded,
+  });
+}
+
+export const fixedLock = fixedScenario(
+  'seed/fixed-lock',
+  'corrected driver (queue lock + cancel-routine exchange, cleanup) and app under the combined click script',
+  FixedLockDriverEntry,
+);
