@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type Finding, type Scenario, type Schedule, makeStrategy, shrinkSchedule, simulate } from '../index.ts';
 import { failureFileName, writeFailureFile } from '../cli/failure-file.ts';
+import { findBuiltin } from '../scenarios/index.ts';
 import { scenarioSourceHash } from './load.ts';
 import { calibrate, collect, type FirstHit, findingKey, type RunPlan, runOne } from './runs.ts';
 import type { WorkerMessage, WorkerTask } from './worker.ts';
@@ -115,7 +116,7 @@ async function runInWorkers(
       deadline: deadline === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : deadline,
     };
     return new Promise<number>((resolve, reject) => {
-      const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: task, execArgv: ['--import', 'tsx'] });
+      const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: task });
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'hit') onHit(m.hit);
         else if (m.type === 'progress' || m.type === 'done') {
@@ -143,7 +144,7 @@ function finish(scenario: Scenario<unknown>, options: ExploreOptions, h: FirstHi
     };
     const s = shrinkSchedule(h.choices, probe, { maxRuns: 1000 });
     const r = replayChoices(scenario, s.choices);
-    out.shrunk = { choices: s.choices, labels: r.schedule.labels, preemptions: r.stats.preemptions, strategy: 'replay' };
+    out.shrunk = { choices: s.choices, labels: r.schedule.labels.slice(0, s.choices.length), preemptions: r.stats.preemptions, strategy: 'replay' };
   }
   if (options.outDir !== undefined) out.file = writeHit(scenario, options, h, out);
   return out;
@@ -174,4 +175,4 @@ function writeHit(scenario: Scenario<unknown>, options: ExploreOptions, h: First
   return file;
 }
 
-const isPath = (ref: string | undefined): ref is string => ref !== undefined && /[\\/]|\.[cm]?[jt]s$/.test(ref);
+const isPath = (ref: string | undefined): ref is string => ref !== undefined && findBuiltin(ref) === undefined;

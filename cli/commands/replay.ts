@@ -3,6 +3,7 @@
 import { makeStrategy, simulate } from '../../index.ts';
 import { loadScenario, scenarioSourceHash } from '../../explore/load.ts';
 import { emit, io } from '../common.ts';
+import { findBuiltin } from '../../scenarios/index.ts';
 import { readFailureFile } from '../failure-file.ts';
 import { render, viewFormat } from './run.ts';
 
@@ -17,7 +18,7 @@ export async function replayCommand(file: string, o: ReplayOptions): Promise<num
   const format = o.json ? 'json' : viewFormat(o.format);
   const ff = readFailureFile(file);
   const scenario = await loadScenario(ff.scenario.name);
-  const isPath = /[\\/]|\.[cm]?[jt]s$/.test(ff.scenario.name);
+  const isPath = findBuiltin(ff.scenario.name) === undefined;
   if (scenarioSourceHash(scenario, isPath ? ff.scenario.name : undefined) !== ff.scenario.sourceHash) {
     io.err(`irpsim: note: ${ff.scenario.name} changed since this failure was saved; replaying strictly\n`);
   }

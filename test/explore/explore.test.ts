@@ -1,0 +1,42 @@
+// explore's promises (issue 6 item 1): the same findings and first runs with one or two workers,
+// shards that split the runs disjointly and merge to the whole, and every finding kept with a
+// schedule that replays to it.
+import { describe, expect, test } from 'vitest';
+import { explore, replayChoices } from '../../explore/explore.ts';
+import { findingKey } from '../../explore/runs.ts';
+import type { Scenario } from '../../index.ts';
+import { findBuiltin } from '../../scenarios/index.ts';
+
+const S3 = findBuiltin('seed/S3') as Scenario<unknown>;
+const summary = (r: Awaited<ReturnType<typeof explore>>) => r.findings.map((f) => `${f.key}@${f.firstRun}`).sort();
+
+describe('explore', () => {
+  test('two worker threads find the same findings at the same first runs as one thread', async () => {
+    const one = await explore(S3, { runs: 120, shrink: false });
+    const two = await explore(S3, { runs: 120, shrink: false, workers: 2 });
+    expect(two.runs).toBe(one.runs);
+    expect(summary(two)).toEqual(summary(one));
+  }, 60_000);
+
+  test('shards 1/2 and 2/2 run disjoint seeds whose union is the whole exploration', async () => {
+    const whole = await explore(S3, { runs: 100, shrink: false });
+    const a = await explore(S3, { runs: 50, shrink: false, shard: { index: 0, count: 2 } });
+    const b = await explore(S3, { runs: 50, shrink: false, shard: { index: 1, count: 2 } });
+    expect(a.runs + b.runs).toBe(whole.runs);
+    const merged = new Map<string, number>();
+    for (const f of [...a.findings, ...b.findings]) merged.set(f.key, Math.min(merged.get(f.key) ?? Infinity, f.firstRun));
+    expect([...merged].map(([k, r]) => `${k}@${r}`).sort()).toEqual(summary(whole));
+    expect(a.findings.every((f) => f.firstRun % 2 === 0)).toBe(true);
+    expect(b.findings.every((f) => f.firstRun % 2 === 1)).toBe(true);
+  }, 60_000);
+
+  test('every kept schedule, and its shrunk form, replays to the same finding', async () => {
+    const r = await explore(S3, { runs: 100 });
+    expect(r.findings.length).toBeGreaterThan(0);
+    for (const f of r.findings) {
+      expect(replayChoices(S3, f.schedule.choices).findings.map(findingKey)).toContain(f.key);
+      expect(replayChoices(S3, f.shrunk!.choices).findings.map(findingKey)).toContain(f.key);
+      expect(f.shrunk!.preemptions).toBeLessThanOrEqual(replayChoices(S3, f.schedule.choices).stats.preemptions);
+    }
+  }, 60_000);
+});
