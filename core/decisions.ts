@@ -48,25 +48,48 @@ export class DecisionView implements Decision {
  * than the rest of the engine together.
  */
 const KINDS: readonly DecisionKind[] = ['thread', 'timer-tie', 'wake-one', 'fault'];
+const KIND_CODE: Readonly<Record<DecisionKind, number>> = { thread: 0, 'timer-tie': 1, 'wake-one': 2, fault: 3 };
+
+/** an append-only Int32 list: no garbage per entry, one copy per doubling */
+class IntList {
+  private a = new Int32Array(256);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.a.length) {
+      const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.length++] = v;
+  }
+  get(i: number): number {
+    return this.a[i];
+  }
+}
 
 /**
- * Records decisions compactly (choice, kind and count packed in one small integer, plus references
- * to what was chosen) and builds the label strings only when someone reads them: building a string
- * per decision in the hot loop cost more than the rest of the engine together.
+ * Records decisions compactly — kind, option count and choice packed in one integer — and, when
+ * labels are wanted, references to what was chosen, building the label strings only when someone
+ * reads them. Explore's hot loop runs without labels (it replays a found schedule to label it):
+ * keeping a reference per decision cost more in garbage collection than the rest of the engine.
  */
 export class DecisionLog {
-  /** (count << 10 | choice) << 2 | kind — count and choice below 2^20 and 2^10 by the task limit */
-  private readonly packed = new ChunkedList<number>();
-  /** the chosen task (thread, wake-one) or null */
+  /** (count << 10 | choice) << 2 | kind — choice below 2^10 (the task limit), count below 2^19 */
+  private readonly packed = new IntList();
+  /** the chosen task (thread, wake-one) or null — only when labels are recorded */
   private readonly chosenTask = new ChunkedList<Task | null>();
   /** the chosen task's point, or the chosen option's description */
   private readonly chosenWhat = new ChunkedList<Point | string>();
+  private readonly withLabels: boolean;
   preemptions = 0;
 
   constructor(
     private readonly strategy: Strategy,
     private readonly expectLabels: readonly string[] | undefined,
-  ) {}
+    recordLabels: boolean,
+  ) {
+    this.withLabels = recordLabels || expectLabels !== undefined;
+  }
 
   get count(): number {
     return this.packed.length;
@@ -77,15 +100,16 @@ export class DecisionLog {
     const index = this.packed.length;
     view.index = index;
     const c = this.strategy.choose(view);
-    if (!(c >= 0 && c < view.count && Number.isInteger(c))) {
+    if (!(c >= 0 && c < view.count && c === (c | 0)) || view.count >= 1 << 19) {
       throw emulatorBug(`strategy ${this.strategy.name} chose ${c} of ${view.count} options`);
     }
     const kind = view.kind;
+    this.packed.push((((view.count << 10) | c) << 2) | KIND_CODE[kind]);
+    if (c !== 0 && view.preemptive) this.preemptions++;
+    if (!this.withLabels) return c;
     const isTask = kind === 'thread' || kind === 'wake-one';
-    this.packed.push((((view.count << 10) | c) << 2) | KINDS.indexOf(kind));
     this.chosenTask.push(isTask ? view.tasks[c] : null);
     this.chosenWhat.push(isTask ? view.tasks[c].point : view.describe(c));
-    if (c !== 0 && view.preemptive) this.preemptions++;
     if (this.expectLabels !== undefined && index < this.expectLabels.length) {
       const expected = this.expectLabels[index];
       const actual = this.label(index);
@@ -102,17 +126,32 @@ export class DecisionLog {
     return `${KINDS[p & 3]}[${p >>> 12}] ${what}`;
   }
 
-  /** the schedule; its labels are built on first read (JSON.stringify reads them too) */
+  /** the schedule; its choices and labels (empty when not recorded) are built on first read */
   schedule(seed: number | undefined, strategyName: string): Schedule {
     let labels: string[] | undefined;
-    const choices = this.packed.toArray();
-    for (let i = 0; i < choices.length; i++) choices[i] = (choices[i] >>> 2) & 0x3ff;
-    const s = { choices, strategy: strategyName } as Schedule;
+    let choices: number[] | undefined;
+    const n = this.packed.length;
+    const getChoices = () => {
+      if (choices === undefined) {
+        choices = [];
+        for (let i = 0; i < n; i++) choices.push((this.packed.get(i) >>> 2) & 0x3ff);
+      }
+      return choices;
+    };
+    const s = { strategy: strategyName } as Schedule;
+    Object.defineProperty(s, 'choices', {
+      enumerable: true,
+      configurable: true,
+      get: getChoices,
+      set: (v: number[]) => {
+        choices = v;
+      },
+    });
     Object.defineProperty(s, 'labels', {
       enumerable: true,
       configurable: true,
       get: () => {
-        labels ??= choices.map((_, i) => this.label(i));
+        labels ??= this.withLabels ? getChoices().map((_, i) => this.label(i)) : [];
         return labels;
       },
       set: (v: string[]) => {

@@ -23,7 +23,7 @@ export interface EngineOptions {
   expectLabels?: readonly string[];
   /** record where each emulated call was created (slower; used to name a forgotten yield*) */
   captureStacks?: boolean;
-  /** keep the trace events (the hash is always computed) */
+  /** keep the trace events and build decision labels (default true; the hash is always computed) */
   keepTrace?: boolean;
   /** the layer above describes its live state (pending IRPs…) for deadlock and hang reports */
   describeState?: () => string;
@@ -69,7 +69,7 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.log = new DecisionLog(options.strategy, options.expectLabels);
+    this.log = new DecisionLog(options.strategy, options.expectLabels, options.keepTrace !== false);
     this.captureStacks = options.captureStacks === true;
     this.keepTrace = options.keepTrace !== false;
   }
@@ -88,6 +88,7 @@ export class Engine {
     if (this.alive.length >= this.limits.maxTasks) throw new ScenarioError(`more than ${this.limits.maxTasks} tasks`);
     const gen = (body as (...a: unknown[]) => Iterator<Yield, unknown, unknown>)(...args);
     const t = new Task(this.nextTaskId++, name, gen, opts.daemon === true);
+    t.slot = this.alive.length;
     this.alive.push(t);
     if (!t.daemon) this.liveUserTasks++;
     return t;
@@ -203,16 +204,16 @@ export class Engine {
   private pickTask(): Task | null {
     const ts = this.alive;
     const opts = this.view.tasks;
-    let n = 0;
-    const prev = this.previous;
-    if (prev !== null && prev.state === READY) opts[n++] = prev;
     const len = ts.length;
-    let start = prev === null ? 0 : ts.indexOf(prev) + 1;
-    if (start < 0 || start > len) start = 0;
-    for (let k = 0; k < len; k++) {
-      const t = ts[(start + k) % len];
-      if (t.state === READY && t !== prev) opts[n++] = t;
+    const prev = this.previous;
+    let n = 0;
+    let start = 0;
+    if (prev !== null) {
+      if (prev.state === READY) opts[n++] = prev;
+      start = prev.slot + 1;
     }
+    for (let i = start; i < len; i++) if (ts[i].state === READY && ts[i] !== prev) opts[n++] = ts[i];
+    for (let i = 0; i < start && i < len; i++) if (ts[i].state === READY && ts[i] !== prev) opts[n++] = ts[i];
     if (n === 0) return null;
     if (n === 1) return opts[0];
     return opts[this.decide('thread', n, NO_DESCRIPTIONS, null, prev !== null && prev.state === READY)];
@@ -252,7 +253,8 @@ export class Engine {
   private resume(t: Task): void {
     this.steps++;
     const p = t.point;
-    this.record('step', t.name, p.op, p.data, undefined);
+    this.hasher.addHashed(this.steps, this.nowMs, t.nameHash, p.opHash, p.data);
+    if (this.keepTrace) this.trace.push(new TraceEntry(this.steps, this.nowMs, 'step', t.name, p.op, p.data, undefined));
     this.current = t;
     let r: IteratorResult<Yield, unknown>;
     try {
@@ -287,7 +289,10 @@ export class Engine {
 
   private retire(t: Task): void {
     const i = this.alive.indexOf(t);
-    if (i >= 0) this.alive.splice(i, 1);
+    if (i >= 0) {
+      this.alive.splice(i, 1);
+      for (let j = i; j < this.alive.length; j++) this.alive[j].slot = j;
+    }
     if (!t.daemon) this.liveUserTasks--;
     if (this.previous === t) this.previous = null;
   }

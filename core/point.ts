@@ -1,9 +1,13 @@
 // What an emulated thread yields to the engine: a scheduling point (before an operation takes
 // effect) or a request to block until another task or a timer wakes it. DESIGN.md "Threads are
 // generator functions; every API call is a scheduling point".
+import { hashString } from './trace.ts';
 import { EMPTY_FOOTPRINT, type Footprint } from './types.ts';
 
 export class Point {
+  /** the op's string hash for the trace hash, computed once per point */
+  private opHashCache = -1;
+
   constructor(
     /** the operation about to take effect, e.g. 'IoSetCancelRoutine' */
     readonly op: string,
@@ -12,6 +16,11 @@ export class Point {
     /** objects the operation touches (for DPOR) */
     readonly footprint: Footprint = EMPTY_FOOTPRINT,
   ) {}
+
+  get opHash(): number {
+    if (this.opHashCache < 0) this.opHashCache = hashString(this.op);
+    return this.opHashCache;
+  }
 }
 
 export class Block {

@@ -1,6 +1,7 @@
 // An emulated thread as the engine sees it: a generator, a state, the point it is paused at.
 // The engine alone resumes it (DESIGN.md "Threads are generator functions").
 import { type Block, Point, type Yield } from './point.ts';
+import { hashString } from './trace.ts';
 import type { Call } from './call.ts';
 
 export const READY = 0;
@@ -24,8 +25,13 @@ export class Task {
   /** emulated calls created and not yet entered with yield* */
   readonly unentered: Call<unknown>[] = [];
   exitValue: unknown = undefined;
+  /** index in the engine's list of live tasks (round-robin order) */
+  slot = 0;
   /** whatever the layer above attaches (the kernel's thread object) */
   owner: unknown = undefined;
+
+  /** the name's string hash, for the trace hash */
+  readonly nameHash: number;
 
   constructor(
     readonly id: number,
@@ -33,5 +39,7 @@ export class Task {
     readonly gen: Iterator<Yield, unknown, unknown>,
     /** daemons (system worker threads) do not keep a run alive */
     readonly daemon: boolean,
-  ) {}
+  ) {
+    this.nameHash = hashString(name);
+  }
 }

@@ -6,7 +6,7 @@
 const stringHashes = new Map<string, number>();
 
 /** 32-bit FNV-1a of a string's UTF-16 code units; cached (pure, so caching cannot break determinism) */
-function hashString(s: string): number {
+export function hashString(s: string): number {
   let h = stringHashes.get(s);
   if (h !== undefined) return h;
   h = 0x811c9dc5;
@@ -25,6 +25,11 @@ export class TraceHasher {
   private readonly h = Int32Array.of(0xdeadbeef | 0, 0x41c6ce57);
 
   add(step: number, timeMs: number, task: string, label: string, data: string | number | undefined): void {
+    this.addHashed(step, timeMs, hashString(task), hashString(label), data);
+  }
+
+  /** the same, with the task's and label's string hashes already known */
+  addHashed(step: number, timeMs: number, t: number, l: number, data: string | number | undefined): void {
     const d = data === undefined ? 0x9e3779b9 : typeof data === 'number' ? hashNumber(data) : hashString(data);
     let h1 = this.h[0];
     let h2 = this.h[1];
@@ -32,10 +37,8 @@ export class TraceHasher {
     h2 = Math.imul(h2 ^ step, 1597334677);
     h1 = Math.imul(h1 ^ timeMs, 2654435761);
     h2 = Math.imul(h2 ^ timeMs, 1597334677);
-    const t = hashString(task);
     h1 = Math.imul(h1 ^ t, 2654435761);
     h2 = Math.imul(h2 ^ t, 1597334677);
-    const l = hashString(label);
     h1 = Math.imul(h1 ^ l, 2654435761);
     h2 = Math.imul(h2 ^ l, 1597334677);
     this.h[0] = Math.imul(h1 ^ d, 2654435761);
