@@ -134,7 +134,7 @@ async function runInWorkers(
 
 /** shrinks a hit (fewer decisions, then fewer and earlier preemptions, same finding each time) */
 function finish(scenario: Scenario<unknown>, options: ExploreOptions, h: FirstHit): ExploreFinding {
-  const first = replayChoices(scenario, h.choices);
+  const first = replayChoices(scenario, h.choices, true);
   const schedule: Schedule = { choices: h.choices, labels: first.schedule.labels, seed: h.seed, strategy: h.strategy };
   const out: ExploreFinding = { finding: h.finding, schedule, firstRun: h.run, key: h.key };
   if (options.shrink !== false) {
@@ -143,22 +143,23 @@ function finish(scenario: Scenario<unknown>, options: ExploreOptions, h: FirstHi
       return { fails: r.findings.some((f) => findingKey(f) === h.key), choices: r.schedule.choices, preemptions: r.stats.preemptions };
     };
     const s = shrinkSchedule(h.choices, probe, { maxRuns: 1000 });
-    const r = replayChoices(scenario, s.choices);
+    const r = replayChoices(scenario, s.choices, true);
     out.shrunk = { choices: s.choices, labels: r.schedule.labels.slice(0, s.choices.length), preemptions: r.stats.preemptions, strategy: 'replay' };
   }
   if (options.outDir !== undefined) out.file = writeHit(scenario, options, h, out);
   return out;
 }
 
-export function replayChoices(scenario: Scenario<unknown>, choices: readonly number[]) {
-  return simulate(scenario, { strategy: makeStrategy('replay', { choices }), keepTrace: false });
+/** replays choices; `labelled` keeps the trace and the decision labels (slower) */
+export function replayChoices(scenario: Scenario<unknown>, choices: readonly number[], labelled = false) {
+  return simulate(scenario, { strategy: makeStrategy('replay', { choices }), keepTrace: labelled });
 }
 
 function writeHit(scenario: Scenario<unknown>, options: ExploreOptions, h: FirstHit, done: ExploreFinding | undefined): string {
   const dir = options.outDir!;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, failureFileName(h.finding, scenario.name));
-  const replayed = done?.schedule ?? replayChoices(scenario, h.choices).schedule;
+  const replayed = done?.schedule ?? replayChoices(scenario, h.choices, true).schedule;
   writeFailureFile(file, {
     format: 'irpsim-failure',
     formatVersion: 1,
