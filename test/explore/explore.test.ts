@@ -40,3 +40,20 @@ describe('explore', () => {
     }
   }, 60_000);
 });
+
+describe('replay round trip for every strategy', () => {
+  for (const strategy of ['random', 'pct', 'pct:1', 'pct:2', 'pct:3']) {
+    test(`a ${strategy} run replays from its recorded schedule to the identical trace`, async () => {
+      const { makeStrategy, simulate } = await import('../../index.ts');
+      for (const seed of [0, 1, 2, 3, 4]) {
+        const first = simulate(S3, { seed, strategy });
+        const again = simulate(S3, {
+          strategy: makeStrategy('replay', { choices: first.schedule.choices }),
+          expectLabels: first.schedule.labels,
+        });
+        expect(again.traceHash).toBe(first.traceHash);
+        expect(again.schedule.labels).toEqual(first.schedule.labels);
+      }
+    });
+  }
+});
