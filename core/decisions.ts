@@ -31,7 +31,7 @@ export class DecisionView implements Decision {
     return i < this.tasks.length && (this.kind === 'thread' || this.kind === 'wake-one') ? this.tasks[i].id : -1;
   }
 
-  footprint(i: number): Footprint {
+  footprint(i: number): Footprint | null {
     if (this.kind !== 'thread') return EMPTY_FOOTPRINT;
     return this.tasks[i].point.footprint;
   }

@@ -9,7 +9,7 @@ import { DecisionLog, DecisionView, describeTask } from './decisions.ts';
 import { emulatorBug, isGeneratorFunction, ScenarioError, STOP_RUN } from './errors.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { Block, Point, type Routine, type Yield } from './point.ts';
-import type { Strategy } from './strategy.ts';
+import type { StepObserver, Strategy } from './strategy.ts';
 import { BLOCKED, DONE, READY, Task, WAKE_POINT } from './task.ts';
 import { TraceHasher } from './trace.ts';
 import type { DecisionKind, Finding, Outcome, RunResult, TraceEvent } from './types.ts';
@@ -27,6 +27,8 @@ export interface EngineOptions {
   keepTrace?: boolean;
   /** the layer above describes its live state (pending IRPs…) for deadlock and hang reports */
   describeState?: () => string;
+  /** told about every step (DPOR) */
+  observer?: StepObserver;
 }
 
 const NO_DESCRIPTIONS: readonly string[] = Object.freeze([]);
@@ -66,12 +68,16 @@ export class Engine {
   private readonly keepTrace: boolean;
   private readonly hasher = new TraceHasher();
   private previous: Task | null = null;
+  /** the 'thread' decision that chose the next step's task, or -1 */
+  private chosenBy = -1;
+  private readonly observer: StepObserver | undefined;
 
   constructor(private readonly options: EngineOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.log = new DecisionLog(options.strategy, options.expectLabels, options.keepTrace !== false);
     this.captureStacks = options.captureStacks === true;
     this.keepTrace = options.keepTrace !== false;
+    this.observer = options.observer;
   }
 
   /** a fresh id for an object that footprints name (per run, so deterministic) */
@@ -216,6 +222,7 @@ export class Engine {
     for (let i = 0; i < start && i < len; i++) if (ts[i].state === READY && ts[i] !== prev) opts[n++] = ts[i];
     if (n === 0) return null;
     if (n === 1) return opts[0];
+    this.chosenBy = this.log.count;
     return opts[this.decide('thread', n, NO_DESCRIPTIONS, null, prev !== null && prev.state === READY)];
   }
 
@@ -255,6 +262,8 @@ export class Engine {
     const p = t.point;
     this.hasher.addHashed(this.steps, this.nowMs, t.nameHash, p.opHash, p.data);
     if (this.keepTrace) this.trace.push(new TraceEntry(this.steps, this.nowMs, 'step', t.name, p.op, p.data, undefined));
+    if (this.observer !== undefined) this.observer.step(t.id, p.footprint, this.chosenBy);
+    this.chosenBy = -1;
     this.current = t;
     let r: IteratorResult<Yield, unknown>;
     try {

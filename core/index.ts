@@ -6,7 +6,7 @@ export { Engine } from './engine.ts';
 export { emulatorBug, isGeneratorFunction, ReplayDivergenceError, ScenarioError, STOP_RUN } from './errors.ts';
 export { DEFAULT_LIMITS, type Limits } from './limits.ts';
 export { Block, block, Point, type Routine, type Yield } from './point.ts';
-export type { Decision, Strategy } from './strategy.ts';
+export type { Decision, StepObserver, Strategy } from './strategy.ts';
 export { PctStrategy, type PctOptions } from './strategies/pct.ts';
 export { RandomStrategy } from './strategies/random.ts';
 export { ReplayStrategy } from './strategies/replay.ts';
@@ -31,3 +31,5 @@ export { makeStrategy, type StrategyName, type StrategySpec, DEFAULT_PCT_DEPTH }
 export { runTasks } from './run.ts';
 export { ChunkedList } from './chunked.ts';
 export { DEFAULT_SHRINK_RUNS, type ShrinkOptions, type ShrinkProbe, shrinkSchedule } from './shrink.ts';
+export { conflicts, type DfsOptions, type Step, SystematicStrategy } from './strategies/dfs.ts';
+export { type SystematicOptions, type SystematicResult, systematic } from './systematic.ts';

@@ -2,7 +2,7 @@
 // effect) or a request to block until another task or a timer wakes it. DESIGN.md "Threads are
 // generator functions; every API call is a scheduling point".
 import { hashString } from './trace.ts';
-import { EMPTY_FOOTPRINT, type Footprint } from './types.ts';
+import type { Footprint } from './types.ts';
 
 export class Point {
   /** the op's string hash for the trace hash, computed once per point */
@@ -13,8 +13,8 @@ export class Point {
     readonly op: string,
     /** a short argument for labels and the trace, e.g. 'irp#3' */
     readonly data: string | number | undefined = undefined,
-    /** objects the operation touches (for DPOR) */
-    readonly footprint: Footprint = EMPTY_FOOTPRINT,
+    /** objects the operation touches (for DPOR); null = not known, so it conflicts with everything */
+    readonly footprint: Footprint | null = null,
   ) {}
 
   get opHash(): number {

@@ -16,8 +16,8 @@ export interface Decision {
   readonly preemptive: boolean;
   /** the task id behind option i ('thread' and 'wake-one'), or -1 */
   taskId(i: number): number;
-  /** what option i's next step touches ('thread'); empty when unknown */
-  footprint(i: number): Footprint;
+  /** what option i's next step touches ('thread'); null when unknown (conflicts with everything) */
+  footprint(i: number): Footprint | null;
   /** a short description of option i, e.g. 'worker@IoSetCancelRoutine(irp#3)' */
   describe(i: number): string;
 }
@@ -27,4 +27,10 @@ export interface Strategy {
   readonly name: string;
   /** returns an index in [0, d.count) */
   choose(d: Decision): number;
+}
+
+/** told about every task step, for strategies that reason about dependence (DPOR) */
+export interface StepObserver {
+  /** task `taskId` runs a step touching `footprint` (null = unknown); `decision` chose it, or -1 */
+  step(taskId: number, footprint: Footprint | null, decision: number): void;
 }

@@ -2,6 +2,7 @@
 // The engine alone resumes it (DESIGN.md "Threads are generator functions").
 import { type Block, Point, type Yield } from './point.ts';
 import { hashString } from './trace.ts';
+import { EMPTY_FOOTPRINT } from './types.ts';
 import type { Call } from './call.ts';
 
 export const READY = 0;
@@ -9,8 +10,8 @@ export const BLOCKED = 1;
 export const DONE = 2;
 export type TaskState = typeof READY | typeof BLOCKED | typeof DONE;
 
-export const START_POINT = new Point('start');
-export const WAKE_POINT = new Point('wake');
+export const START_POINT = new Point('start', undefined, EMPTY_FOOTPRINT);
+export const WAKE_POINT = new Point('wake', undefined, EMPTY_FOOTPRINT);
 
 export type TaskBody = (...args: never[]) => Iterator<Yield, unknown, unknown>;
 
