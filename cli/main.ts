@@ -2,6 +2,7 @@
 // nothing was found, 1 on findings, 2 on bad input with one line on stderr and no stack trace.
 import { Command, CommanderError } from 'commander';
 import { builtinScenarios } from '../scenarios/index.ts';
+import { checkCommand } from './commands/check.ts';
 import { exploreCommand } from './commands/explore.ts';
 import { replayCommand } from './commands/replay.ts';
 import { runCommand } from './commands/run.ts';
@@ -76,6 +77,17 @@ function buildProgram(done: (p: Promise<number>) => Promise<void>): Command {
     .option('--shrunk', 'replay the shrunk schedule')
     .option('--json', 'print the RunResult as JSON')
     .action((file, o) => done(replayCommand(file, o)));
+
+  program
+    .command('check <scenario>')
+    .description('explore every schedule up to a preemption bound (DFS), or up to equivalence (--dpor)')
+    .option('--bound <n>', 'most preemptions per schedule', '2')
+    .option('--dpor', 'dynamic partial-order reduction instead of a preemption bound')
+    .option('--max <n>', 'stop after this many schedules', '200000')
+    .option('--out <dir>', 'directory for the failure file', 'failures')
+    .option('--all', 'go on after the first finding and collect every distinct one')
+    .option('--json', 'print { complete, schedules, findings }')
+    .action((name, o) => done(checkCommand(name, o)));
 
   program
     .command('start')

@@ -9,6 +9,7 @@ import {
   type RunResult,
   runTasks,
   ScenarioError,
+  type StepObserver,
   type Strategy,
   type Routine,
 } from '../core/index.ts';
@@ -25,6 +26,7 @@ import {
   NtSystem,
 } from '../kernel/index.ts';
 import { AppVerifier } from './appverifier.ts';
+import { runUserApcs } from './base.ts';
 import type { ThreadFactory } from './threads.ts';
 import { Win32Context } from './win32.ts';
 
@@ -71,6 +73,8 @@ export interface SimulateOptions {
   pctSteps?: number;
   /** replay: the labels each decision must carry */
   expectLabels?: readonly string[];
+  /** told about every step (DPOR) */
+  observer?: StepObserver;
 }
 
 export function strategyOf(options: SimulateOptions): Strategy {
@@ -95,6 +99,7 @@ export function simulate<S>(scenario: Scenario<S>, options: SimulateOptions = {}
       deadlineMs: options.deadlineMs ?? scenario.deadlineMs ?? 60_000,
     },
     describeState: () => (sys === null ? '' : describeLiveIrps(sys)),
+    observer: options.observer,
   });
   if (sys !== null) reportStuckCancels(sys, result);
   runCheck(scenario, result, state);
@@ -155,6 +160,8 @@ function startThread(sys: NtSystem, p: EPROCESS, verifier: AppVerifier, factory:
     const w = new Win32Context(sys, t, verifier, factory);
     t.win32 = w;
     return (function* () {
+      // an APC queued before the thread began running runs before its start routine (spec/usermode.md §6.1)
+      if (t.userApcs.length > 0) yield* runUserApcs(w);
       const code = yield* (body as (w: Win32Context, p: unknown) => Routine<unknown>)(w, param);
       verifier.threadExit(w);
       return code;
