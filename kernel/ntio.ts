@@ -305,7 +305,7 @@ export function* NtCancelIoFile(sys: NtSystem, t: KThread, FileHandle: number): 
   const f = fileOf(t, FileHandle);
   if ('status' in f) return f.status;
   const k = contextOf(sys, t);
-  for (const irp of t.irpList.filter((i) => i.s.fileObject === f.fo && !i.s.cancel)) yield* IoCancelIrp(k, irp, true);
+  for (const irp of t.irpList.filter((i) => i.s.fileObject === f.fo)) yield* IoCancelIrp(k, irp, true);
   return STATUS_SUCCESS;
 }
 
@@ -316,7 +316,7 @@ export function* NtCancelIoFileEx(sys: NtSystem, t: KThread, FileHandle: number,
   if ('status' in f) return f.status;
   const k = contextOf(sys, t);
   const targets = f.fo.irps.filter(
-    (s) => s.process === t.process && !s.cancel && s.phase !== 'freed' && (IoRequestToCancel === null || s.userIosb === IoRequestToCancel),
+    (s) => s.process === t.process && s.phase !== 'freed' && (IoRequestToCancel === null || s.userIosb === IoRequestToCancel),
   );
   for (const s of targets) {
     yield* IoCancelIrp(k, s.irp, true);

@@ -1,9 +1,10 @@
 // The built-in scenarios, addressed by name (API.md "Built-in scenario names").
 import type { Scenario } from '../index.ts';
 import { seedBugs } from './seed/bugs.ts';
-import { fixedLock } from './seed/fixed.ts';
+import { raceScenarios } from './races/index.ts';
+import { fixedLock, fixedLockBounded } from './seed/fixed.ts';
 
-export const builtinScenarios: readonly Scenario<unknown>[] = [...seedBugs, fixedLock] as Scenario<unknown>[];
+export const builtinScenarios: readonly Scenario<unknown>[] = [...seedBugs, fixedLock, fixedLockBounded, ...raceScenarios] as Scenario<unknown>[];
 
 export function findBuiltin(name: string): Scenario<unknown> | undefined {
   return builtinScenarios.find((s) => s.name === name);

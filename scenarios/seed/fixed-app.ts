@@ -23,6 +23,8 @@ import { IOCL_OVERLAP_NOTIFY, IOCTL_OVERLAP_BUFFERED_IO } from './driver.ts';
 export class TfrmFixed extends TfrmMain {
   /** what each request ended with: the text shown, or the Win32 error */
   readonly outcomes: (string | number)[] = [];
+  /** set by a worker once its request is issued (the bounded script waits for it), or 0 */
+  issued = 0;
   constructor() {
     super(new Set());
   }
@@ -46,6 +48,7 @@ export function* FixedWorker(w: Win32Context, frm: TfrmFixed): Routine<number> {
   ol.hEvent = yield* w.CreateEvent(null, true, false, null);
   StrPCopy(inData, frm.edtBufferd_in.Text.trim());
   let ok = yield* w.DeviceIoControl(frm.m_hCommDevice, IOCTL_OVERLAP_BUFFERED_IO, inData, inData.length, outData, outData.length, dwReturn, ol);
+  if (frm.issued !== 0) yield* w.SetEvent(frm.issued);
   if (!ok && w.GetLastError() === ERROR_IO_PENDING) ok = yield* w.GetOverlappedResult(frm.m_hCommDevice, ol, dwReturn, true);
   frm.outcomes.push(ok ? cString(outData) : w.GetLastError());
   if (ok) frm.shown.push(cString(outData));

@@ -2,7 +2,7 @@
 // two Async clicks, Notify twice, CancelIoEx from another thread, another Async, and FormClose
 // while a request is still pending. The oracle: every request ends (its text, or
 // ERROR_OPERATION_ABORTED), and nothing else is reported.
-import { defineScenario, type DriverEntry, ERROR_NOT_FOUND, ERROR_OPERATION_ABORTED, type Routine, type Scenario, type Win32Context } from '../../index.ts';
+import { defineScenario, type DriverEntry, ERROR_NOT_FOUND, ERROR_OPERATION_ABORTED, INFINITE, type Routine, type Scenario, type Win32Context } from '../../index.ts';
 import {
   FixedAsyncClick,
   FixedCancelFromAnotherThread,
@@ -48,5 +48,41 @@ export function fixedScenario(name: string, description: string, driver: DriverE
 export const fixedLock = fixedScenario(
   'seed/fixed-lock',
   'corrected driver (queue lock + cancel-routine exchange, cleanup) and app under the combined click script',
+  FixedLockDriverEntry,
+);
+
+/**
+ * The corrected driver under a script small enough to check exhaustively (no polling loop): a
+ * worker issues its request and says so; then Notify races CancelIoEx from another thread; the UI
+ * waits for the worker and closes. Every schedule terminates: the request is either completed by
+ * Notify or cancelled.
+ */
+function* boundedScript(w: Win32Context, frm: TfrmFixed): Routine<number> {
+  yield* FixedFormCreate(w, frm);
+  frm.issued = yield* w.CreateEvent(null, true, false, null);
+  yield* FixedAsyncClick(w, frm);
+  yield* w.WaitForSingleObject(frm.issued, INFINITE);
+  yield* w.CloseHandle(yield* w.CreateThread(null, 0, FixedCancelFromAnotherThread, frm, 0, null));
+  yield* FixedNotifyClick(w, frm);
+  yield* w.WaitForMultipleObjects(frm.workers.length, frm.workers, true, INFINITE);
+  for (const h of frm.workers.splice(0)) yield* w.CloseHandle(h);
+  yield* w.CloseHandle(frm.m_hCommDevice);
+  return 0;
+}
+
+export function boundedScenario(name: string, description: string, driver: DriverEntry): Scenario<TfrmFixed> {
+  return defineScenario<TfrmFixed>({
+    name,
+    description,
+    drivers: { Overlapp: driver },
+    state: () => new TfrmFixed(),
+    main: boundedScript,
+    check: (run, frm) => (frm.outcomes.length === 1 ? undefined : `the request did not end (${frm.outcomes.length} outcomes)`),
+  });
+}
+
+export const fixedLockBounded = boundedScenario(
+  'seed/fixed-lock-check',
+  'corrected driver and app, Notify racing CancelIoEx after one request: small enough for irpsim check',
   FixedLockDriverEntry,
 );

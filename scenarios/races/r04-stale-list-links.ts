@@ -1,0 +1,68 @@
+// spec/kernel.md §8 item 4, stale list links: two requests are queued; the hardware thread dequeues
+// the first while its cancel routine (CancelIoEx on it) waits for the queue lock, correctly leaves
+// it to the cancel routine — but without InitializeListHead on its entry — and then dequeues and
+// completes the second. The cancel routine's RemoveEntryList writes through the first entry's stale
+// links and puts the completed second IRP back at the head of the queue; the next dequeue touches
+// it after it was freed.
+import { type DEVICE_OBJECT, type IRP, type KernelContext, OVERLAPPED, type Routine, STATUS_INVALID_DEVICE_REQUEST, STATUS_NOT_FOUND, STATUS_SUCCESS, type Win32Context } from '../../index.ts';
+import { type RaceApp, CancelFirstFromAnotherThread, HardwareSends, IssueRequest, Shutdown, StartThread, Startup, WaitForRequest } from './app.ts';
+import { CompleteRequest, type DEVICE_EXTENSION, DeviceExtensionOf, InsertPendingIrp, IOCTL_RACE_COMPLETE, IOCTL_RACE_PEND, IoControlCodeOf, RaceDriver } from './driver.ts';
+import { CONTAINING_RECORD, IsListEmpty, RemoveHeadList } from './list.ts';
+import { raceScenario, USE_AFTER_FREE } from './scenario.ts';
+
+function* Race_DispatchDeviceControl(k: KernelContext, DeviceObject: DEVICE_OBJECT, Irp: IRP): Routine<number> {
+  const devExt = DeviceExtensionOf(DeviceObject);
+  switch (IoControlCodeOf(k, Irp)) {
+    case IOCTL_RACE_PEND:
+      return yield* InsertPendingIrp(k, devExt, Irp);
+    case IOCTL_RACE_COMPLETE:
+      return yield* CompleteRequest(k, Irp, yield* HardwareDone(k, devExt), 0);
+    default:
+      return yield* CompleteRequest(k, Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
+  }
+}
+
+/** the hardware finished the oldest request the driver still owns */
+function* HardwareDone(k: KernelContext, devExt: DEVICE_EXTENSION): Routine<number> {
+  const oldIrql = yield* k.KeAcquireSpinLock(devExt.QueueLock);
+  while (!IsListEmpty(devExt.PendingQueue)) {
+    const PendingIrp = CONTAINING_RECORD(RemoveHeadList(devExt.PendingQueue));
+    if ((yield* k.IoSetCancelRoutine(PendingIrp, null)) !== null) {
+      yield* k.KeReleaseSpinLock(devExt.QueueLock, oldIrql);
+      yield* CompleteRequest(k, PendingIrp, STATUS_SUCCESS, 0);
+      return STATUS_SUCCESS;
+    }
+    // the cancel routine owns it and will RemoveEntryList it once it gets the lock
+    // BUG (§8 item 4): no InitializeListHead(&PendingIrp->Tail.Overlay.ListEntry): its Flink and
+    // Blink still point into the queue, which changes before the cancel routine runs
+  }
+  yield* k.KeReleaseSpinLock(devExt.QueueLock, oldIrql);
+  return STATUS_NOT_FOUND;
+}
+
+/** the hardware finishes up to three requests */
+function* HardwareThread(w: Win32Context, _app: RaceApp): Routine<number> {
+  return yield* HardwareSends(w, IOCTL_RACE_COMPLETE, 3);
+}
+
+export default raceScenario({
+  race: '4',
+  slug: 'stale-list-links',
+  description: 'the dequeuer backs off from a cancelled IRP without re-initializing its list entry; the cancel routine unlinks it later',
+  driver: RaceDriver({ DeviceControl: Race_DispatchDeviceControl }),
+  main: function* (w: Win32Context, app: RaceApp) {
+    yield* Startup(w, app);
+    const second = new OVERLAPPED();
+    second.hEvent = yield* w.CreateEvent(null, true, false, null);
+    if ((yield* IssueRequest(w, app)) && (yield* IssueRequest(w, app, second))) {
+      yield* w.CloseHandle(yield* StartThread(w, CancelFirstFromAnotherThread, app));
+      yield* w.CloseHandle(yield* StartThread(w, HardwareThread, app));
+      yield* WaitForRequest(w, app, 10_000);
+      yield* WaitForRequest(w, app, 10_000, second);
+    }
+    yield* w.CloseHandle(second.hEvent);
+    yield* Shutdown(w, app);
+    return 0;
+  },
+  expected: USE_AFTER_FREE,
+});
