@@ -2,9 +2,11 @@
 // handle closed while another thread waits on it; a wait on a closed handle, and worse on a value
 // that now names another object; an OVERLAPPED or buffer reused while its request is pending; a
 // request without an OVERLAPPED on a handle opened with FILE_FLAG_OVERLAPPED; a thread that exits
-// while a request it issued is still pending. Each distinct problem is reported once per run.
+// while a request it issued is still pending. Each distinct problem is reported once per run. A
+// "stale" wait is one on a value the thread last knew as another object: getting a handle from a
+// Create/Open call refreshes what the thread knows, so create-wait-close loops are not reported.
 import type { KObject, KThread } from '../kernel/index.ts';
-import { STATUS_PENDING } from '../kernel/index.ts';
+import { IoCompletionPort, STATUS_PENDING } from '../kernel/index.ts';
 import { objectOf, type W32, waitableOf } from './base.ts';
 import type { OVERLAPPED } from './overlapped.ts';
 
@@ -47,10 +49,20 @@ export class AppVerifier {
     if (o !== undefined) seen.set(v, o);
   }
 
+  /** the thread got `h` from a Create/Open call: its next wait on `h` means this object (no stale report) */
+  handleCreated(w: W32, h: number): void {
+    const o = objectOf(w, h);
+    if (o === undefined) return;
+    let seen = this.seen.get(w.thread);
+    if (seen === undefined) this.seen.set(w.thread, (seen = new Map()));
+    seen.set(h & ~3, o);
+  }
+
   beforeClose(w: W32, h: number): void {
     const o = objectOf(w, h);
     if (o === undefined) return;
-    const d = waitableOf(o);
+    // closing a port under GetQueuedCompletionStatus is the documented way to stop its workers (§6.2)
+    const d = o instanceof IoCompletionPort ? null : waitableOf(o);
     for (const t of w.thread.process.threads) {
       if (t === w.thread || t.wait === null || d === null || !t.wait.objects.includes(d)) continue;
       this.report(w, `close-waited:${h}:${t.name}`, 'HANDLE_CLOSED_WHILE_WAITED_ON', `${w.thread.name} closes handle ${h} (${o.label}) while ${t.name} waits on it`);
@@ -85,10 +97,11 @@ export class AppVerifier {
     );
   }
 
-  threadExit(w: W32): void {
+  /** `t` ends (returns, ExitThread, or TerminateThread by `w`'s thread) */
+  threadExit(w: W32, t: KThread = w.thread): void {
     for (const [ov, p] of this.pending) {
-      if (p.thread !== w.thread || ov.Internal !== STATUS_PENDING) continue;
-      this.report(w, `exit:${w.thread.name}`, 'THREAD_EXIT_WITH_PENDING_IO', `${w.thread.name} exits while its ${p.api} is still pending; its OVERLAPPED and buffers may live on its stack`);
+      if (p.thread !== t || ov.Internal !== STATUS_PENDING) continue;
+      this.report(w, `exit:${t.name}`, 'THREAD_EXIT_WITH_PENDING_IO', `${t.name} exits while its ${p.api} is still pending; its OVERLAPPED and buffers may live on its stack`);
     }
   }
 }

@@ -38,6 +38,12 @@ export function objectOf(w: W32, h: number): KObject | undefined {
   return w.thread.process.handles.lookup(h)?.object;
 }
 
+/** the access mask the handle grants (pseudo-handles grant everything) */
+export function accessOf(w: W32, h: number): number {
+  if (h === NtCurrentProcess || h === NtCurrentThread) return 0x1fffff;
+  return w.thread.process.handles.lookup(h)?.access ?? 0;
+}
+
 /** what a wait on this object waits for: a file waits on its own event */
 export function waitableOf(o: KObject): DispatcherObject | null {
   if (o instanceof FILE_OBJECT) return o.Event;

@@ -6,6 +6,7 @@ import {
   NT_SUCCESS,
   type Packet,
   queuePacket,
+  STATUS_ABANDONED_WAIT_0,
   STATUS_TIMEOUT,
   STATUS_USER_APC,
   syscall,
@@ -24,7 +25,9 @@ function portOf(w: W32, h: number): IoCompletionPort | null {
 function insertHandle(w: W32, port: IoCompletionPort): number {
   port.handleCount++;
   port.pointerCount++;
-  return w.thread.process.handles.insert(port, 0x1f0003);
+  const h = w.thread.process.handles.insert(port, 0x1f0003);
+  w.verifier.handleCreated(w, h);
+  return h;
 }
 
 export function* CreateIoCompletionPort(
@@ -67,9 +70,10 @@ function* dequeue(w: W32, api: string, h: number, ms: number, alertable: boolean
   const reason = `${api}(${port.label})`;
   const st = yield* syscall(sys, t, waitForObjects(sys, t, [port], { waitAll: false, alertable, userMode: true, timeoutMs, reason }));
   if (st === STATUS_TIMEOUT || st === STATUS_USER_APC) return st;
-  const p = t.dequeuedPacket!;
+  const p = t.dequeuedPacket;
   t.dequeuedPacket = null;
-  return p;
+  // a satisfied wait without a packet: the port was run down under the waiter (ERROR_ABANDONED_WAIT_0, §6.2)
+  return p ?? STATUS_ABANDONED_WAIT_0;
 }
 
 export function* GetQueuedCompletionStatus(

@@ -1,26 +1,31 @@
 // Events, mutexes, semaphores, waits and sleeps (spec/usermode.md §1–2). Return values and last
 // errors as documented: creation sets the last error to 0 (or ERROR_ALREADY_EXISTS for an existing
 // name); a successful or timed-out wait leaves it alone; a bad handle is WAIT_FAILED +
-// ERROR_INVALID_HANDLE; an alertable wait that ran APCs returns WAIT_IO_COMPLETION without
-// consuming its object (§6.1: queued APCs are checked first).
+// ERROR_INVALID_HANDLE; a handle without SYNCHRONIZE (waits) or EVENT_MODIFY_STATE (SetEvent and
+// co.) is ERROR_ACCESS_DENIED; WaitForMultipleObjects rejects pseudo-handles; an alertable wait that
+// ran APCs returns WAIT_IO_COMPLETION without consuming its object (§6.1: queued APCs go first).
 import type { Ref, Routine } from '../core/index.ts';
 import {
   EVENT_ALL_ACCESS,
+  EVENT_MODIFY_STATE,
+  FILE_OBJECT,
   KEVENT,
   KMUTANT,
   type KObject,
   KSEMAPHORE,
   NotificationEvent,
+  SYNCHRONIZE,
   STATUS_TIMEOUT,
   STATUS_USER_APC,
   SynchronizationEvent,
   syscall,
   waitForObjects,
 } from '../kernel/index.ts';
-import { describeHandle, enter, footprintOf, objectOf, runUserApcs, SetLastErrorOf, type W32, waitableOf } from './base.ts';
+import { accessOf, describeHandle, enter, footprintOf, objectOf, runUserApcs, SetLastErrorOf, type W32, waitableOf } from './base.ts';
 import { MAXIMUM_WAIT_OBJECTS } from '../kernel/index.ts';
 import { INFINITE, WAIT_FAILED, WAIT_IO_COMPLETION } from './constants.ts';
 import {
+  ERROR_ACCESS_DENIED,
   ERROR_ALREADY_EXISTS,
   ERROR_FILE_NOT_FOUND,
   ERROR_INVALID_HANDLE,
@@ -35,7 +40,9 @@ const namedKey = (name: string) => `\\BaseNamedObjects\\${name}`;
 function open(w: W32, o: KObject, access: number): number {
   o.handleCount++;
   o.pointerCount++;
-  return w.thread.process.handles.insert(o, access);
+  const h = w.thread.process.handles.insert(o, access);
+  w.verifier.handleCreated(w, h);
+  return h;
 }
 
 function* createNamed<T extends KObject>(w: W32, api: string, name: string | null, make: () => T, isSame: (o: KObject) => boolean): Routine<number> {
@@ -83,11 +90,18 @@ export function* OpenEvent(w: W32, dwDesiredAccess: number, _bInherit: boolean, 
   return open(w, o, dwDesiredAccess);
 }
 
+/** the event SetEvent/ResetEvent/PulseEvent may modify: ERROR_INVALID_HANDLE, or ERROR_ACCESS_DENIED without EVENT_MODIFY_STATE (§1.2) */
 function eventOf(w: W32, h: number): KEVENT | null {
   const o = objectOf(w, h);
-  if (o instanceof KEVENT) return o;
-  SetLastErrorOf(w, ERROR_INVALID_HANDLE);
-  return null;
+  if (!(o instanceof KEVENT)) {
+    SetLastErrorOf(w, ERROR_INVALID_HANDLE);
+    return null;
+  }
+  if ((accessOf(w, h) & EVENT_MODIFY_STATE) === 0) {
+    SetLastErrorOf(w, ERROR_ACCESS_DENIED);
+    return null;
+  }
+  return o;
 }
 
 export function* SetEvent(w: W32, hEvent: number): Routine<boolean> {
@@ -173,16 +187,32 @@ export function* ReleaseSemaphore(w: W32, hSemaphore: number, lReleaseCount: num
   return true;
 }
 
-/** the wait every Win32 wait function shares; returns the WAIT_* value */
-export function* waitHandles(w: W32, api: string, handles: readonly number[], waitAll: boolean, ms: number, alertable: boolean): Routine<number> {
+/**
+ * The wait every Win32 wait function shares; returns the WAIT_* value. Pseudo-handles are accepted
+ * by the single-object waits only: WaitForMultipleObjects rejects them whatever nCount is (§2.2).
+ */
+export function* waitHandles(
+  w: W32,
+  api: string,
+  handles: readonly number[],
+  waitAll: boolean,
+  ms: number,
+  alertable: boolean,
+  pseudoHandles = true,
+): Routine<number> {
   yield* enter(w, api, handles.map((h) => describeHandle(w, h)).join(','), footprintOf(w, handles));
   const objects = [];
   for (const h of handles) {
     w.verifier.beforeWait(w, h);
-    const o = handles.length > 1 && (h === -1 || h === -2) ? undefined : objectOf(w, h);
+    const o = !pseudoHandles && (h === -1 || h === -2) ? undefined : objectOf(w, h);
     const d = o === undefined ? null : waitableOf(o);
     if (d === null) {
       SetLastErrorOf(w, ERROR_INVALID_HANDLE);
+      return WAIT_FAILED;
+    }
+    // files are exempt: the kernel's NtCreateFile keeps only specific rights, and CreateFile always asks SYNCHRONIZE
+    if (!(o instanceof FILE_OBJECT) && (accessOf(w, h) & SYNCHRONIZE) === 0) {
+      SetLastErrorOf(w, ERROR_ACCESS_DENIED);
       return WAIT_FAILED;
     }
     objects.push(d);
@@ -211,7 +241,7 @@ export function* WaitForMultipleObjectsEx(
     SetLastErrorOf(w, ERROR_INVALID_PARAMETER);
     return WAIT_FAILED;
   }
-  return yield* waitHandles(w, 'WaitForMultipleObjects', lpHandles.slice(0, nCount), bWaitAll, dwMilliseconds, bAlertable);
+  return yield* waitHandles(w, 'WaitForMultipleObjects', lpHandles.slice(0, nCount), bWaitAll, dwMilliseconds, bAlertable, false);
 }
 
 export function* SleepEx(w: W32, dwMilliseconds: number, bAlertable: boolean): Routine<number> {
@@ -251,7 +281,8 @@ export function* SignalObjectAndWait(
       w.sys.signal(o);
     }
   } else {
-    SetLastErrorOf(w, o instanceof KMUTANT ? ERROR_NOT_OWNER : ERROR_INVALID_HANDLE);
+    // the NTSTATUS of the failed signal, mapped (§2.4): not owner, semaphore limit, or not signalable at all
+    SetLastErrorOf(w, o instanceof KMUTANT ? ERROR_NOT_OWNER : o instanceof KSEMAPHORE ? ERROR_TOO_MANY_POSTS : ERROR_INVALID_HANDLE);
     return WAIT_FAILED;
   }
   return yield* waitHandles(w, 'SignalObjectAndWait.wait', [hObjectToWaitOn], false, dwMilliseconds, bAlertable);

@@ -27,7 +27,9 @@ export function* CreateThread(
   if (lpThreadId !== null) lpThreadId.value = t.tid;
   t.handleCount++;
   t.pointerCount++;
-  return w.thread.process.handles.insert(t, 0x1fffff);
+  const h = w.thread.process.handles.insert(t, 0x1fffff);
+  w.verifier.handleCreated(w, h);
+  return h;
 }
 
 function threadOf(w: W32, h: number): KThread | null {
@@ -40,6 +42,7 @@ function threadOf(w: W32, h: number): KThread | null {
 /** ends the calling thread: termination takes effect at once, its code never resumes */
 export function* ExitThread(w: W32, dwExitCode: number): Routine<never> {
   yield* enter(w, 'ExitThread', dwExitCode);
+  w.verifier.threadExit(w);
   w.sys.terminate(w.thread, dwExitCode);
   yield new Point('ExitThread.terminate');
   throw new Error('[irpsim bug] ExitThread returned');
@@ -50,6 +53,7 @@ export function* TerminateThread(w: W32, hThread: number, dwExitCode: number): R
   const t = threadOf(w, hThread);
   if (t === null) return false;
   if (t === w.thread) return yield* ExitThread(w, dwExitCode);
+  if (!t.exited) w.verifier.threadExit(w, t);
   w.sys.terminate(t, dwExitCode);
   return true;
 }
