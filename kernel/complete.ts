@@ -64,7 +64,9 @@ export function completeStageA(sys: NtSystem, s: IrpState): void {
   }
   const th = s.thread;
   if (th === null || th.exited) {
-    if (s.cancel || th !== null) freeIrp(sys, s);
+    // a cancelled, disassociated IRP is freed silently (§1.5 step 7); thread-agnostic I/O (files
+    // bound to a completion port) is finished in this context
+    if (s.disassociated || th !== null) freeIrp(sys, s);
     else stageBInline(sys, s);
     return;
   }

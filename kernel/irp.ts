@@ -61,6 +61,10 @@ export class IrpState {
   thread: KThread | null = null;
   /** requesting process (CancelIoEx cancels only the caller's process's requests) */
   process: unknown = null;
+  /** the thread that issued the request, even when it is not linked to it (thread-agnostic I/O) */
+  issuer: KThread | null = null;
+  /** taken off its thread's list by the rundown after the 5-minute limit (§3.4) */
+  disassociated = false;
   fileObject: FILE_OBJECT | null = null;
   userIosb: IO_STATUS_BLOCK | null = null;
   userEvent: KEVENT | null = null;

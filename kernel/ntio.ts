@@ -40,9 +40,11 @@ import type { KEVENT } from './dispatcher.ts';
 import { allocateIrp, FILE_OBJECT, IoCallDriver, irpState, resolveDevice, setBuffered } from './iomgr.ts';
 import type { IO_STATUS_BLOCK, IRP } from './irp.ts';
 import { referenceByHandle } from './ob.ts';
+import { IoCompletionPort } from './port.ts';
 import {
   hex,
   type NTSTATUS,
+  STATUS_ABANDONED_WAIT_0,
   STATUS_ACCESS_DENIED,
   STATUS_ACCESS_VIOLATION,
   STATUS_INVALID_HANDLE,
@@ -71,7 +73,7 @@ export function* syscall<T>(sys: NtSystem, t: KThread, body: Routine<T>): Routin
 }
 
 function mapAccess(desired: number): number {
-  let a = desired & 0xffff;
+  let a = desired & 0x00ffffff; // specific and standard rights (SYNCHRONIZE among them)
   if (desired & (GENERIC_READ | GENERIC_ALL)) a |= FILE_READ_DATA;
   if (desired & (GENERIC_WRITE | GENERIC_ALL)) a |= FILE_WRITE_DATA;
   return a;
@@ -158,6 +160,7 @@ function* startRequest(
   const irp = allocateIrp(sys, major, fo, agnostic ? null : t, detail);
   const s = irp.s;
   s.process = t.process;
+  s.issuer = t;
   s.userIosb = a.IoStatusBlock;
   s.userEvent = ev;
   s.apcRoutine = a.ApcRoutine;
@@ -282,6 +285,7 @@ export function* NtClose(sys: NtSystem, t: KThread, Handle: number, p: EPROCESS 
   } else {
     o.pointerCount--;
     if (o.handleCount === 0 && o.objectName !== null && sys.namespace.get(o.objectName) === o) sys.namespace.delete(o.objectName);
+    if (o.handleCount === 0 && o instanceof IoCompletionPort) runDownPort(sys, o);
   }
   return STATUS_SUCCESS;
 }
@@ -305,7 +309,9 @@ export function* NtCancelIoFile(sys: NtSystem, t: KThread, FileHandle: number): 
   const f = fileOf(t, FileHandle);
   if ('status' in f) return f.status;
   const k = contextOf(sys, t);
-  for (const irp of t.irpList.filter((i) => i.s.fileObject === f.fo)) yield* IoCancelIrp(k, irp, true);
+  // this thread's requests on the file, newest first, including thread-agnostic (port-bound) ones
+  const mine = f.fo.irps.filter((s) => s.issuer === t && s.phase !== 'freed').reverse();
+  for (const s of mine) yield* IoCancelIrp(k, s.irp, true);
   return STATUS_SUCCESS;
 }
 
@@ -338,4 +344,9 @@ export function* NtCancelSynchronousIoFile(sys: NtSystem, t: KThread, ThreadHand
 
 function* discard(r: Routine<unknown>): Routine<void> {
   yield* r;
+}
+
+/** the last handle of a completion port is closed: its waiters' waits end abandoned (§6.2, Vista+) */
+function runDownPort(sys: NtSystem, port: IoCompletionPort): void {
+  for (const wb of port.waitList.slice()) sys.wakeFromWait(wb.thread, { kind: 'satisfied', status: STATUS_ABANDONED_WAIT_0 });
 }

@@ -28,6 +28,7 @@ export function* IoCancelThreadIo(sys: NtSystem, t: KThread): Routine<void> {
       if (polls >= RUNDOWN_POLLS) {
         const irp = t.irpList.shift()!;
         irp.s.thread = null;
+        irp.s.disassociated = true;
         sys.engine.note('irp:state', 'disassociated', irp.s.id);
         polls = 0;
         continue;

@@ -78,7 +78,7 @@ describe('CancelIo (§4.1)', () => {
 
   // kernel bug (see the report): NtCancelIoFile (kernel/ntio.ts) walks only the thread's IRP list, but
   // startRequest allocates port-bound (thread-agnostic) IRPs with no thread, so CancelIo finds nothing.
-  test.todo('§4.1: CancelIo cancels the calling thread’s request on a handle bound to a completion port', () => {
+  test('§4.1: CancelIo cancels the calling thread’s request on a handle bound to a completion port', () => {
     const s = observe('cancelio-port', function* (w, s) {
       const h = yield* open(w);
       yield* w.CreateIoCompletionPort(h, 0, 1, 0);

@@ -85,7 +85,7 @@ describe('GetQueuedCompletionStatus and PostQueuedCompletionStatus (§6.2)', () 
 
   // kernel gap (see the report): NtClose (kernel/ntio.ts) does not run down an IoCompletion object
   // when its last handle closes, so a waiter in GetQueuedCompletionStatus keeps waiting.
-  test.todo('§6.2: closing the port handle while a thread waits in GetQueuedCompletionStatus ends that wait with FALSE, NULL and ERROR_ABANDONED_WAIT_0', () => {
+  test('§6.2: closing the port handle while a thread waits in GetQueuedCompletionStatus ends that wait with FALSE, NULL and ERROR_ABANDONED_WAIT_0', () => {
     const s = observe('gqcs-abandoned', function* (w, s) {
       const port = yield* newPort(w);
       yield* w.CreateThread(

@@ -133,7 +133,7 @@ describe('completion-port packets per §3.4 row', () => {
   // kernel bug (see the report): completeStageA (kernel/complete.ts) treats a cancelled IRP with no
   // thread as a disassociated one and frees it silently, but port-bound I/O is thread-agnostic here,
   // so the cancelled request never writes its OVERLAPPED, sets its event or queues its packet.
-  test.todo('§4.2: a cancelled pending request on a port-bound handle queues a packet that reports ERROR_OPERATION_ABORTED', () => {
+  test('§4.2: a cancelled pending request on a port-bound handle queues a packet that reports ERROR_OPERATION_ABORTED', () => {
     const s = observe('port-cancel', function* (w, s) {
       const { h, port } = yield* bound(w);
       const ov = yield* overlappedWithEvent(w);
