@@ -1,9 +1,12 @@
-// Bug-check codes and names (spec/kernel.md §6.1) and the 0xC9 / 0xC4 subcodes the verifier
-// reports (§6.2). Values from the windows-driver-docs bug-check pages.
+// Bug-check codes and names (spec/kernel.md §6.1) and the 0xC9 / 0xC4 / 0xE4 subcodes the
+// verifier reports (§6.2). Values from the windows-driver-docs bug-check pages (0xB8, 0xC8, 0xE1 and
+// 0xE4 for DPCs and work items: debugger/bug-check-0xb8…, -0xc8…, -0xe1…, -0xe4…).
 
 export const BUGCHECK = {
   IRQL_NOT_LESS_OR_EQUAL: 0x0a,
   KMODE_EXCEPTION_NOT_HANDLED: 0x1e,
+  ATTEMPTED_SWITCH_FROM_DPC: 0xb8,
+  IRQL_UNEXPECTED_VALUE: 0xc8,
   NO_MORE_IRP_STACK_LOCATIONS: 0x35,
   MULTIPLE_IRP_COMPLETE_REQUESTS: 0x44,
   CANCEL_STATE_IN_COMPLETED_IRP: 0x48,
@@ -12,6 +15,8 @@ export const BUGCHECK = {
   DRIVER_VERIFIER_IOMANAGER_VIOLATION: 0xc9,
   DRIVER_IRQL_NOT_LESS_OR_EQUAL: 0xd1,
   DRIVER_PAGE_FAULT_IN_FREED_SPECIAL_POOL: 0xd5,
+  WORKER_THREAD_RETURNED_AT_BAD_IRQL: 0xe1,
+  WORKER_INVALID: 0xe4,
 } as const;
 
 export type BugCheckName = keyof typeof BUGCHECK;
@@ -33,4 +38,11 @@ export const C9 = {
 export const C4 = {
   CANCELED_IRP_NOT_COMPLETED: 0x135,
   SPINLOCK_RULE: 0x00040009,
+} as const;
+
+/** WORKER_INVALID (0xE4) first parameters */
+export const E4 = {
+  ACTIVE_WORK_ITEM_QUEUED: 0x1,
+  QUEUED_WORK_ITEM_FREED: 0x2,
+  INVALID_QUEUE_TYPE: 0x6,
 } as const;

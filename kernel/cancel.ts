@@ -2,8 +2,9 @@
 // IoCancelIrp step for step (take the cancel spin lock, set Cancel, exchange the routine, call it
 // holding the lock at DISPATCH_LEVEL, or release and return FALSE), with 0x48 for a routine left on
 // a completed IRP and 0x11B when the routine returns holding the cancel lock. Between setting
-// Cancel and the exchange there is a scheduling point: that is where a driver's own exchange races.
-import { fpWrite } from '../core/index.ts';
+// Cancel and the exchange there is a scheduling point, and one after a routine is set (before the
+// driver reads Irp->Cancel): the windows of §8 races 1, 2 and 5.
+import { fpRead, fpWrite } from '../core/index.ts';
 import type { KernelContext } from './context.ts';
 import { contextOf } from './context.ts';
 import type { DEVICE_OBJECT } from './iomgr.ts';
@@ -20,6 +21,10 @@ export function* IoSetCancelRoutine(k: KernelContext, Irp: IRP, CancelRoutine: C
   const s = Irp.touch('IoSetCancelRoutine');
   const old = s.cancelRoutine as CancelRoutine | null;
   s.cancelRoutine = CancelRoutine;
+  // After setting a routine a driver reads Irp->Cancel, a plain read with no scheduling point of its
+  // own: this point after the exchange is that read's, the window of §8 race 2 (IoCancelIrp takes
+  // the routine and calls it between the driver's set and its test).
+  if (CancelRoutine !== null) yield* sp(k.sys, k.thread, 'IoSetCancelRoutine.return', s.label, [fpRead(s.oid)]);
   return old;
 }
 

@@ -101,3 +101,13 @@ export const KernelMode = 0;
 export const UserMode = 1;
 
 export const MAXIMUM_WAIT_OBJECTS = 64;
+
+// WORK_QUEUE_TYPE (IoQueueWorkItem's QueueType)
+export const CriticalWorkQueue = 0;
+export const DelayedWorkQueue = 1;
+export const HyperCriticalWorkQueue = 2;
+
+// IO_CSQ / IO_CSQ_IRP_CONTEXT Type values (wdm.h)
+export const IO_TYPE_CSQ_IRP_CONTEXT = 1;
+export const IO_TYPE_CSQ = 2;
+export const IO_TYPE_CSQ_EX = 3;

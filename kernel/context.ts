@@ -4,9 +4,11 @@
 // return values are the DDI's.
 import { type Engine, fpRead, fpWrite, Point, type Ref, trackCalls } from '../core/index.ts';
 import { type CancelRoutine, IoCancelIrp, IoSetCancelRoutine } from './cancel.ts';
-import { DISPATCH_LEVEL, SL_PENDING_RETURNED } from './constants.ts';
+import { DISPATCH_LEVEL, IO_TYPE_CSQ, IO_TYPE_CSQ_EX, SL_PENDING_RETURNED } from './constants.ts';
 import { IoCompleteRequest } from './complete.ts';
+import * as csq from './csq.ts';
 import { type DispatcherObject, KEVENT } from './dispatcher.ts';
+import * as dpc from './dpc.ts';
 import * as io from './iomgr.ts';
 import { currentStack, type IO_STACK_LOCATION, type IRP } from './irp.ts';
 import * as ke from './ke.ts';
@@ -14,7 +16,9 @@ import { acquireSpinLock, releaseSpinLock } from './locks.ts';
 import { KSPIN_LOCK } from './spinlock.ts';
 import type { NtSystem } from './system.ts';
 import type { KThread } from './thread.ts';
+import * as tmr from './timer.ts';
 import { type Routine, sp } from './wait.ts';
+import * as wi from './workitem.ts';
 
 export interface SharedCell<T> {
   readonly name: string;
@@ -129,6 +133,82 @@ export class KernelContext {
     Timeout: number | bigint | null,
   ): Routine<number> {
     return yield* ke.KeWaitForSingleObject(this, Object, WaitReason, WaitMode, Alertable, Timeout);
+  }
+
+  // ---- deferred work: DPCs, timers, work items (issue 3 item 5)
+  /** (sync) */
+  KeInitializeDpc(Dpc: dpc.KDPC | null, DeferredRoutine: dpc.DeferredRoutine, DeferredContext: unknown): dpc.KDPC {
+    return dpc.KeInitializeDpc(this.sys, Dpc, DeferredRoutine, DeferredContext);
+  }
+  /** FALSE when the DPC is already queued */
+  *KeInsertQueueDpc(Dpc: dpc.KDPC, SystemArgument1: unknown, SystemArgument2: unknown): Routine<boolean> {
+    return yield* dpc.KeInsertQueueDpc(this, Dpc, SystemArgument1, SystemArgument2);
+  }
+  *KeRemoveQueueDpc(Dpc: dpc.KDPC): Routine<boolean> {
+    return yield* dpc.KeRemoveQueueDpc(this, Dpc);
+  }
+  /** (sync) a notification timer */
+  KeInitializeTimer(Timer: tmr.KTIMER | null): tmr.KTIMER {
+    return tmr.KeInitializeTimer(this.sys, Timer);
+  }
+  /** DueTime in 100-ns units, negative = relative; TRUE when the timer was already set */
+  *KeSetTimer(Timer: tmr.KTIMER, DueTime: number | bigint, Dpc: dpc.KDPC | null): Routine<boolean> {
+    return yield* tmr.KeSetTimer(this, Timer, DueTime, Dpc);
+  }
+  /** TRUE when the timer was set */
+  *KeCancelTimer(Timer: tmr.KTIMER): Routine<boolean> {
+    return yield* tmr.KeCancelTimer(this, Timer);
+  }
+  /** (sync) */
+  KeReadStateTimer(Timer: tmr.KTIMER): boolean {
+    return tmr.KeReadStateTimer(Timer);
+  }
+  *IoAllocateWorkItem(DeviceObject: io.DEVICE_OBJECT): Routine<wi.IO_WORKITEM> {
+    return yield* wi.IoAllocateWorkItem(this, DeviceObject);
+  }
+  *IoQueueWorkItem(IoWorkItem: wi.IO_WORKITEM, WorkerRoutine: wi.WorkerRoutine, QueueType: number, Context: unknown): Routine<void> {
+    yield* wi.IoQueueWorkItem(this, IoWorkItem, WorkerRoutine, QueueType, Context);
+  }
+  *IoFreeWorkItem(IoWorkItem: wi.IO_WORKITEM): Routine<void> {
+    yield* wi.IoFreeWorkItem(this, IoWorkItem);
+  }
+
+  // ---- cancel-safe queues (spec/kernel.md §4)
+  *IoCsqInitialize(
+    Csq: csq.IO_CSQ,
+    CsqInsertIrp: csq.CsqInsertIrp,
+    CsqRemoveIrp: csq.CsqRemoveIrp,
+    CsqPeekNextIrp: csq.CsqPeekNextIrp,
+    CsqAcquireLock: csq.CsqAcquireLock,
+    CsqReleaseLock: csq.CsqReleaseLock,
+    CsqCompleteCanceledIrp: csq.CsqCompleteCanceledIrp,
+  ): Routine<number> {
+    const cb = [CsqInsertIrp, CsqRemoveIrp, CsqPeekNextIrp, CsqAcquireLock, CsqReleaseLock, CsqCompleteCanceledIrp] as const;
+    return yield* csq.csqInitialize(this, Csq, IO_TYPE_CSQ, cb);
+  }
+  *IoCsqInitializeEx(
+    Csq: csq.IO_CSQ,
+    CsqInsertIrpEx: csq.CsqInsertIrpEx,
+    CsqRemoveIrp: csq.CsqRemoveIrp,
+    CsqPeekNextIrp: csq.CsqPeekNextIrp,
+    CsqAcquireLock: csq.CsqAcquireLock,
+    CsqReleaseLock: csq.CsqReleaseLock,
+    CsqCompleteCanceledIrp: csq.CsqCompleteCanceledIrp,
+  ): Routine<number> {
+    const cb = [CsqInsertIrpEx, CsqRemoveIrp, CsqPeekNextIrp, CsqAcquireLock, CsqReleaseLock, CsqCompleteCanceledIrp] as const;
+    return yield* csq.csqInitialize(this, Csq, IO_TYPE_CSQ_EX, cb);
+  }
+  *IoCsqInsertIrp(Csq: csq.IO_CSQ, Irp: IRP, Context: csq.IO_CSQ_IRP_CONTEXT | null): Routine<void> {
+    yield* csq.IoCsqInsertIrpEx(this, Csq, Irp, Context, null);
+  }
+  *IoCsqInsertIrpEx(Csq: csq.IO_CSQ, Irp: IRP, Context: csq.IO_CSQ_IRP_CONTEXT | null, InsertContext: unknown): Routine<number> {
+    return yield* csq.IoCsqInsertIrpEx(this, Csq, Irp, Context, InsertContext);
+  }
+  *IoCsqRemoveNextIrp(Csq: csq.IO_CSQ, PeekContext: unknown): Routine<IRP | null> {
+    return yield* csq.IoCsqRemoveNextIrp(this, Csq, PeekContext);
+  }
+  *IoCsqRemoveIrp(Csq: csq.IO_CSQ, Context: csq.IO_CSQ_IRP_CONTEXT): Routine<IRP | null> {
+    return yield* csq.IoCsqRemoveIrp(this, Csq, Context);
   }
 
   // ---- Rtl and debug output (sync)

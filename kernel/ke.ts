@@ -6,7 +6,7 @@ import { fpWrite } from '../core/index.ts';
 import { DISPATCH_LEVEL, UserMode } from './constants.ts';
 import type { KernelContext } from './context.ts';
 import type { DispatcherObject, KEVENT } from './dispatcher.ts';
-import { type Routine, sp, waitForObjects } from './wait.ts';
+import { type Routine, sp, waitAtDispatch, waitForObjects } from './wait.ts';
 
 export function* KeSetEvent(k: KernelContext, Event: KEVENT, _Increment: number, _Wait: boolean): Routine<number> {
   yield* sp(k.sys, k.thread, 'KeSetEvent', Event.label, [fpWrite(Event.oid)]);
@@ -47,9 +47,7 @@ export function* KeWaitForSingleObject(
   const { sys, thread: t } = k;
   yield* sp(sys, t, 'KeWaitForSingleObject', Object.label, [fpWrite(Object.oid)]);
   const timeoutMs = timeoutToMs(Timeout, sys.engine.nowMs);
-  if (t.irql >= DISPATCH_LEVEL && timeoutMs !== 0) {
-    sys.bugcheck('IRQL_NOT_LESS_OR_EQUAL', `KeWaitForSingleObject(${Object.label}) at IRQL ${t.irql} with a nonzero timeout`);
-  }
+  if (t.irql >= DISPATCH_LEVEL && timeoutMs !== 0) waitAtDispatch(sys, t, `KeWaitForSingleObject(${Object.label}) with a nonzero timeout`);
   return yield* waitForObjects(sys, t, [Object], {
     waitAll: false,
     alertable: Alertable,

@@ -47,6 +47,7 @@ import {
   STATUS_ABANDONED_WAIT_0,
   STATUS_ACCESS_DENIED,
   STATUS_ACCESS_VIOLATION,
+  STATUS_INSUFFICIENT_RESOURCES,
   STATUS_INVALID_HANDLE,
   STATUS_INVALID_PARAMETER,
   STATUS_NOT_FOUND,
@@ -155,6 +156,10 @@ function* startRequest(
   }
   if (ev !== null) ev.signalState = 0;
   fo.Event.signalState = 0;
+  if (sys.fault(sys.faults.allocationFailure, `IRP allocation fails (${IRP_MJ_NAMES[major]})`)) {
+    if (sync) releaseFileLock(sys, fo);
+    return STATUS_INSUFFICIENT_RESOURCES;
+  }
   // thread-agnostic I/O for files bound to a completion port: not cancelled by thread exit (§4.4)
   const agnostic = fo.CompletionContext !== null;
   const irp = allocateIrp(sys, major, fo, agnostic ? null : t, detail);
@@ -168,6 +173,12 @@ function* startRequest(
   build(irp);
   if (sync) t.synchronousIrp = irp;
   let status = yield* IoCallDriver(contextOf(sys, t), fo.DeviceObject, irp);
+  if (!sync && status !== STATUS_PENDING && s.phase !== 'freed' && sys.fault(sys.faults.forcePending, `Force Pending: ${s.label} returned as STATUS_PENDING`)) {
+    // as if the driver had marked it pending: stage B notifies the requester whatever the status
+    s.pendingReturned = true;
+    s.stack[0].Control |= 0x01;
+    status = STATUS_PENDING;
+  }
   if (sync) {
     if (status === STATUS_PENDING) {
       const alertable = (fo.Flags & FO_ALERTABLE_IO) !== 0;
@@ -176,10 +187,14 @@ function* startRequest(
       status = fo.FinalStatus;
     }
     t.synchronousIrp = null;
-    fo.lock.signalState = 1;
-    sys.signal(fo.lock);
+    releaseFileLock(sys, fo);
   }
   return status;
+}
+
+function releaseFileLock(sys: NtSystem, fo: FILE_OBJECT): void {
+  fo.lock.signalState = 1;
+  sys.signal(fo.lock);
 }
 
 function eventOf(t: KThread, h: number): KEVENT | null | { status: number } {

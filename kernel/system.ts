@@ -11,6 +11,21 @@ import { EPROCESS, type KernelApc, KThread, type UserApc } from './thread.ts';
 
 export type ThreadStart = (t: KThread) => Routine<unknown>;
 
+/**
+ * Fault choices (issue 7 item 4), off unless a run asks for them: each is a 'fault' decision that
+ * strategies explore like any other and a replay reproduces.
+ */
+export interface Faults {
+  /** Driver Verifier's Force Pending: a request completed in dispatch is returned as STATUS_PENDING */
+  forcePending: boolean;
+  /** IRP allocation fails: the service returns STATUS_INSUFFICIENT_RESOURCES */
+  allocationFailure: boolean;
+  /** the application's process exits at a Win32 call of any of its threads */
+  processExit: boolean;
+}
+
+export const NO_FAULTS: Readonly<Faults> = Object.freeze({ forcePending: false, allocationFailure: false, processExit: false });
+
 /** the thread's code was abandoned (TerminateThread, ExitThread, ExitProcess) */
 const TERMINATED = Symbol('terminated');
 
@@ -28,6 +43,13 @@ export class NtSystem {
   threadRundown: (t: KThread) => Routine<void> = function* () {};
   /** set by the I/O manager: closes one handle of a process (cleanup/close IRPs) */
   closeAllHandles: (t: KThread, p: EPROCESS) => Routine<void> = function* () {};
+
+  faults: Faults = NO_FAULTS;
+
+  /** a 'fault' decision: true when the strategy injects the fault */
+  fault(enabled: boolean, what: string): boolean {
+    return enabled && this.engine.choose('fault', 2, ['no fault', what]) === 1;
+  }
 
   constructor(readonly engine: Engine) {
     this.systemProcess = this.createProcess('System');

@@ -64,6 +64,8 @@ export class KThread extends DispatcherObject {
   readonly ownedMutants: KMUTANT[] = [];
   /** > 0 while a kernel service or routine runs on this thread */
   kernelDepth = 0;
+  /** a DPC routine is running on this thread (a wait then is ATTEMPTED_SWITCH_FROM_DPC) */
+  inDpc = false;
   /** a synchronous I/O request in progress (CancelSynchronousIo's target) */
   synchronousIrp: IRP | null = null;
   terminating = false;

@@ -35,6 +35,16 @@ export function* deliverKernelApcs(_sys: NtSystem, t: KThread): Routine<void> {
   }
 }
 
+/**
+ * A wait that would block at DISPATCH_LEVEL or above: inside a DPC routine Windows bug-checks with
+ * ATTEMPTED_SWITCH_FROM_DPC (0xB8, "a wait operation … was attempted from a DPC routine"); elsewhere
+ * (e.g. holding a spin lock) irpsim reports IRQL_NOT_LESS_OR_EQUAL (0x0A).
+ */
+export function waitAtDispatch(sys: NtSystem, t: KThread, what: string): never {
+  if (t.inDpc) sys.bugcheck('ATTEMPTED_SWITCH_FROM_DPC', `a DPC routine on ${t.name} waits (${what}): DPC routines must not wait`);
+  return sys.bugcheck('IRQL_NOT_LESS_OR_EQUAL', `${t.name} waits (${what}) at IRQL ${t.irql}; waits need IRQL < DISPATCH_LEVEL`);
+}
+
 export interface WaitOptions {
   waitAll: boolean;
   alertable: boolean;
@@ -65,9 +75,7 @@ export function* waitForObjects(
     if (objects.length > 0 && canSatisfy(wb)) return consumeFor(wb);
     const left = dueMs === null ? null : dueMs - sys.engine.nowMs;
     if (left !== null && left <= 0) return STATUS_TIMEOUT;
-    if (t.irql >= DISPATCH_LEVEL) {
-      sys.bugcheck('IRQL_NOT_LESS_OR_EQUAL', `${t.name} waits (${o.reason}) at IRQL ${t.irql}; waits need IRQL < DISPATCH_LEVEL`);
-    }
+    if (t.irql >= DISPATCH_LEVEL) waitAtDispatch(sys, t, o.reason);
     for (const obj of objects) obj.waitList.push(wb);
     if (left !== null) wb.timer = sys.engine.setTimer(left, `timeout ${t.name}`, () => sys.wakeFromWait(t, { kind: 'timeout' }));
     t.wait = wb;
