@@ -1,63 +1,108 @@
-// npm run bench [-- --json] [-- --calls N]: prints the benchmark table, or one JSON object.
-// Figures are measured in this run, each the median of three repetitions after a warm-up.
+// npm run bench [-- --json] [-- --calls N] [-- --only engine|strategies]: prints the benchmark
+// tables (issue 2's engine figures, issue 7's strategy figures), or one JSON object with every
+// figure. Each figure is measured in this run; ratios are against baselines measured in the same run.
 import { parseArgs } from 'node:util';
 import { bareStepsPerSecond, engineStepsPerSecond, fastCheckPerSecond, TASKS } from './engine.ts';
+import { CAP, exhaustive, fastCheckModelRunsPerSecond, runsToFirstHit, seedRunsPerSecond, workersRunsPerSecond } from './strategies.ts';
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean', default: false }, calls: { type: 'string', default: '100000' } },
+  options: {
+    json: { type: 'boolean', default: false },
+    calls: { type: 'string', default: '100000' },
+    only: { type: 'string' },
+    seeds: { type: 'string', default: '20' },
+  },
 });
 const calls = Number(values.calls);
-if (!Number.isInteger(calls) || calls < 1) {
-  console.error(`irpsim bench: --calls must be a positive integer, got '${values.calls}'`);
+const seeds = Number(values.seeds);
+if (!Number.isInteger(calls) || calls < 1 || !Number.isInteger(seeds) || seeds < 1) {
+  console.error('irpsim bench: --calls and --seeds must be positive integers');
+  process.exit(2);
+}
+if (values.only !== undefined && values.only !== 'engine' && values.only !== 'strategies') {
+  console.error(`irpsim bench: --only must be engine or strategies, got '${values.only}'`);
   process.exit(2);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-function measure(f: (seed: number) => number): number {
-  f(99);
-  return median([1, 2, 3].map(f));
-}
-async function measureAsync(f: (seed: number) => Promise<number>): Promise<number> {
-  await f(99);
-  const xs: number[] = [];
-  for (const seed of [1, 2, 3]) xs.push(await f(seed));
-  return median(xs);
-}
-
-const engine = measure((seed) => engineStepsPerSecond(calls, false, seed));
-const engineTraced = measure((seed) => engineStepsPerSecond(calls, true, seed));
-const bare = measure((seed) => bareStepsPerSecond(calls, seed));
-const fcAll = await measureAsync((seed) => fastCheckPerSecond(calls, 'waitAll', seed));
-const fcIdle = await measureAsync((seed) => fastCheckPerSecond(calls, 'waitIdle', seed));
-
-const figures = {
-  engine_steps_per_s: Math.round(engine),
-  engine_traced_steps_per_s: Math.round(engineTraced),
-  fastcheck_waitall_per_s: Math.round(fcAll),
-  fastcheck_waitidle_per_s: Math.round(fcIdle),
-  bare_steps_per_s: Math.round(bare),
-  engine_vs_fastcheck: round2(engine / fcAll),
-  engine_vs_fastcheck_idle: round2(engine / fcIdle),
-  engine_vs_bare: round2(engine / bare),
-  engine_traced_vs_bare: round2(engineTraced / bare),
+const round2 = (x: number) => Math.round(x * 100) / 100;
+const figures: Record<string, unknown> = {};
+const say = (line: string) => {
+  if (!values.json) console.log(line);
 };
 
-if (values.json) {
-  console.log(JSON.stringify(figures));
-} else {
+async function engineBench(): Promise<void> {
+  const measure = (f: (seed: number) => number) => {
+    f(99);
+    return median([1, 2, 3].map(f));
+  };
+  const engine = measure((seed) => engineStepsPerSecond(calls, false, seed));
+  const traced = measure((seed) => engineStepsPerSecond(calls, true, seed));
+  const bare = measure((seed) => bareStepsPerSecond(calls, seed));
+  await fastCheckPerSecond(calls, 'waitAll', 99);
+  const fcAll = median([await fastCheckPerSecond(calls, 'waitAll', 1), await fastCheckPerSecond(calls, 'waitAll', 2), await fastCheckPerSecond(calls, 'waitAll', 3)]);
+  const fcIdle = median([await fastCheckPerSecond(calls, 'waitIdle', 1), await fastCheckPerSecond(calls, 'waitIdle', 2), await fastCheckPerSecond(calls, 'waitIdle', 3)]);
+  Object.assign(figures, {
+    engine_steps_per_s: Math.round(engine),
+    engine_traced_steps_per_s: Math.round(traced),
+    fastcheck_waitall_per_s: Math.round(fcAll),
+    fastcheck_waitidle_per_s: Math.round(fcIdle),
+    bare_steps_per_s: Math.round(bare),
+    engine_vs_fastcheck: round2(engine / fcAll),
+    engine_vs_fastcheck_idle: round2(engine / fcIdle),
+    engine_vs_bare: round2(engine / bare),
+  });
   const rate = (x: number) => `${(x / 1e6).toFixed(2)} M/s`;
-  console.log(`engine benchmark: ${TASKS} tasks × ${calls} emulated calls, every call a scheduling point`);
-  console.log(`  engine (explore mode: trace hashed, not kept)  ${rate(engine)}`);
-  console.log(`  engine (trace kept, as simulate returns it)     ${rate(engineTraced)}`);
-  console.log(`  fast-check fc.scheduler() + waitAll()           ${rate(fcAll)}`);
-  console.log(`  fast-check fc.scheduler() + waitIdle()          ${rate(fcIdle)}`);
-  console.log(`  bare generator hand-off (no engine)             ${rate(bare)}`);
-  console.log(`  engine / fast-check waitAll   ${figures.engine_vs_fastcheck}×   (target ≥ 3)`);
-  console.log(`  engine / fast-check waitIdle  ${figures.engine_vs_fastcheck_idle}×   (target ≥ 30)`);
-  console.log(`  engine / bare loop            ${figures.engine_vs_bare}×   (target ≥ 0.5)`);
-  console.log(`  engine with trace / bare loop ${figures.engine_traced_vs_bare}×`);
+  say(`engine benchmark: ${TASKS} tasks × ${calls} emulated calls, every call a scheduling point`);
+  say(`  engine (explore mode: trace hashed, not kept)  ${rate(engine)}`);
+  say(`  engine (trace and labels kept, as simulate)     ${rate(traced)}`);
+  say(`  fast-check fc.scheduler() + waitAll()           ${rate(fcAll)}`);
+  say(`  fast-check fc.scheduler() + waitIdle()          ${rate(fcIdle)}`);
+  say(`  bare generator hand-off (no engine)             ${rate(bare)}`);
+  say(`  engine / fast-check waitAll   ${figures.engine_vs_fastcheck}×   (target ≥ 3)`);
+  say(`  engine / fast-check waitIdle  ${figures.engine_vs_fastcheck_idle}×   (target ≥ 30)`);
+  say(`  engine / bare loop            ${figures.engine_vs_bare}×   (target ≥ 0.5)`);
 }
 
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
+async function strategiesBench(): Promise<void> {
+  const rows = runsToFirstHit(seeds);
+  const names = ['random', 'pct:1', 'pct:2', 'pct:3', 'dfs', 'dpor'];
+  const cell = (n: number) => (Number.isFinite(n) ? String(n) : `>${CAP}`);
+  figures.runs_to_first_hit = Object.fromEntries(rows.map((r) => [r.scenario, Object.fromEntries(names.map((n) => [n, Number.isFinite(r.byStrategy[n]) ? r.byStrategy[n] : null]))]));
+  say(`\nruns to first hit (random/PCT: median over ${seeds} base seeds; DFS bound 2 and DPOR: schedules, deterministic; cap ${CAP})`);
+  say(`  ${'scenario'.padEnd(40)}${names.map((n) => n.padStart(8)).join('')}`);
+  for (const r of rows) say(`  ${r.scenario.padEnd(40)}${names.map((n) => cell(r.byStrategy[n]).padStart(8)).join('')}`);
+  const ex = exhaustive();
+  Object.assign(figures, {
+    dfs_bound2_schedules: ex.dfsSchedules,
+    dpor_schedules: ex.dporSchedules,
+    dpor_complete: ex.dporComplete,
+    dpor_vs_dfs_schedules: round2(ex.dporSchedules / ex.dfsSchedules),
+    fixed_seed_exhaustive_s: round2(ex.dfsSeconds),
+  });
+  say(`\nexhaustive check of the corrected driver (seed/fixed-lock-check)`);
+  say(`  DFS, preemption bound 2: ${ex.dfsSchedules} schedules, complete, ${ex.dfsSeconds.toFixed(1)} s   (target < 10 s)`);
+  say(`  DPOR, unbounded: ${ex.dporSchedules} schedules${ex.dporComplete ? ', complete' : ' (stopped at 20× DFS)'}; ratio ${figures.dpor_vs_dfs_schedules}   (target ≤ 0.1)`);
+  await workersRunsPerSecond(1, 200);
+  const w1 = await workersRunsPerSecond(1, 6000);
+  const w2 = await workersRunsPerSecond(2, 6000);
+  seedRunsPerSecond(200);
+  const seed = seedRunsPerSecond(2000);
+  await fastCheckModelRunsPerSecond(500);
+  const fcModel = await fastCheckModelRunsPerSecond(5000);
+  Object.assign(figures, {
+    explore_runs_per_s_1_worker: Math.round(w1),
+    explore_runs_per_s_2_workers: Math.round(w2),
+    workers2_vs_1: round2(w2 / w1),
+    seed_runs_per_s: Math.round(seed),
+    fastcheck_model_runs_per_s: Math.round(fcModel),
+    seed_runs_vs_fastcheck_model: round2(seed / fcModel),
+  });
+  say(`\nexplore seed/S3: ${Math.round(w1)} runs/s with 1 worker, ${Math.round(w2)} with 2: ${figures.workers2_vs_1}×   (target ≥ 1.8)`);
+  say(`full seed scenario (seed/S3, whole kernel + Win32 + driver + app): ${Math.round(seed)} runs/s;`);
+  say(`fast-check fc.scheduler() on a minimal 3-task model of the same race: ${Math.round(fcModel)} runs/s; ratio ${figures.seed_runs_vs_fastcheck_model}   (target ≥ 5)`);
 }
+
+if (values.only !== 'strategies') await engineBench();
+if (values.only !== 'engine') await strategiesBench();
+if (values.json) console.log(JSON.stringify(figures));

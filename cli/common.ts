@@ -74,3 +74,16 @@ export function progressBar(label: string): Progress {
     },
   };
 }
+
+/** --faults pending,alloc,exit → the fault choices to explore */
+export function parseFaults(value: string | undefined): { forcePending?: boolean; allocationFailure?: boolean; processExit?: boolean } | undefined {
+  if (value === undefined) return undefined;
+  const names: Record<string, string> = { pending: 'forcePending', alloc: 'allocationFailure', exit: 'processExit' };
+  const out: Record<string, boolean> = {};
+  for (const part of value.split(',').filter((p) => p !== '')) {
+    const key = names[part];
+    if (key === undefined) throw new UsageError(`--faults takes pending, alloc and exit (comma-separated), got '${part}'`);
+    out[key] = true;
+  }
+  return out;
+}

@@ -23,6 +23,8 @@ export interface FailureFile {
   finding: Finding;
   traceHash: string;
   shrunk?: { choices: number[]; labels: string[]; preemptions: number };
+  /** the fault choices the run explored (a replay must offer the same decisions) */
+  faults?: { forcePending?: boolean; allocationFailure?: boolean; processExit?: boolean };
 }
 
 export class FailureFileError extends Error {
@@ -62,6 +64,7 @@ const failureSchema: z.ZodType<FailureFile> = z.object({
   labels: z.array(text),
   finding: findingSchema,
   traceHash: text,
+  faults: z.object({ forcePending: z.boolean(), allocationFailure: z.boolean(), processExit: z.boolean() }).partial().strict().optional(),
   shrunk: z
     .object({ choices: z.array(nat), labels: z.array(text), preemptions: nat })
     .refine(sameLength, SAME_LENGTH)

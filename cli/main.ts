@@ -53,6 +53,7 @@ function buildProgram(done: (p: Promise<number>) => Promise<void>): Command {
     .option('--json', 'print the RunResult as JSON')
     .option('--check-determinism', 'run the schedule in two other processes and compare trace hashes')
     .option('--hash-only', 'print only the trace hash')
+    .option('--faults <list>', 'fault choices to explore: pending, alloc, exit (comma-separated)')
     .action((name, o) => done(runCommand(name, o)));
 
   program
@@ -66,6 +67,7 @@ function buildProgram(done: (p: Promise<number>) => Promise<void>): Command {
     .option('--seed <n>', 'base seed', '0')
     .option('--out <dir>', 'directory for failure files', 'failures')
     .option('--no-shrink', 'keep the first schedule of each finding as found')
+    .option('--faults <list>', 'fault choices to explore: pending, alloc, exit (comma-separated)')
     .option('--json', 'print the ExploreReport as JSON')
     .action((name, o) => done(exploreCommand(name, o)));
 

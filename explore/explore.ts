@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type Finding, type Scenario, type Schedule, makeStrategy, shrinkSchedule, simulate } from '../index.ts';
+import { type Faults, type Finding, makeStrategy, type Scenario, type Schedule, shrinkSchedule, simulate } from '../index.ts';
 import { failureFileName, writeFailureFile } from '../cli/failure-file.ts';
 import { findBuiltin } from '../scenarios/index.ts';
 import { scenarioSourceHash } from './load.ts';
@@ -26,6 +26,8 @@ export interface ExploreOptions {
   /** how workers load the scenario: its built-in name or module path (default: the name) */
   scenarioRef?: string;
   onProgress?: (runs: number, total: number, findings: number) => void;
+  /** fault choices to explore with every run (recorded in failure files) */
+  faults?: Partial<Faults>;
   /** stop as soon as a finding satisfies this (in-process runs only) */
   until?: (f: Finding) => boolean;
 }
@@ -50,7 +52,12 @@ export const IRPSIM_VERSION = '0.1.0';
 
 export async function explore(scenario: Scenario<unknown>, options: ExploreOptions = {}): Promise<ExploreReport> {
   const t0 = performance.now();
-  const plan: RunPlan = { strategy: options.strategy ?? 'portfolio', baseSeed: options.seed ?? 0, pctSteps: calibrate(scenario) };
+  const plan: RunPlan = {
+    strategy: options.strategy ?? 'portfolio',
+    baseSeed: options.seed ?? 0,
+    pctSteps: calibrate(scenario, options.faults),
+    faults: options.faults,
+  };
   makeStrategy(plan.strategy === 'portfolio' ? 'random' : plan.strategy); // validates the name
   const total = options.runs ?? 1000;
   const deadline = options.timeLimitMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + options.timeLimitMs;
@@ -134,16 +141,16 @@ async function runInWorkers(
 
 /** shrinks a hit (fewer decisions, then fewer and earlier preemptions, same finding each time) */
 function finish(scenario: Scenario<unknown>, options: ExploreOptions, h: FirstHit): ExploreFinding {
-  const first = replayChoices(scenario, h.choices, true);
+  const first = replayChoices(scenario, h.choices, true, options.faults);
   const schedule: Schedule = { choices: h.choices, labels: first.schedule.labels, seed: h.seed, strategy: h.strategy };
   const out: ExploreFinding = { finding: h.finding, schedule, firstRun: h.run, key: h.key };
   if (options.shrink !== false) {
     const probe = (choices: number[]) => {
-      const r = replayChoices(scenario, choices);
+      const r = replayChoices(scenario, choices, false, options.faults);
       return { fails: r.findings.some((f) => findingKey(f) === h.key), choices: r.schedule.choices, preemptions: r.stats.preemptions };
     };
     const s = shrinkSchedule(h.choices, probe, { maxRuns: 1000 });
-    const r = replayChoices(scenario, s.choices, true);
+    const r = replayChoices(scenario, s.choices, true, options.faults);
     out.shrunk = { choices: s.choices, labels: r.schedule.labels.slice(0, s.choices.length), preemptions: r.stats.preemptions, strategy: 'replay' };
   }
   if (options.outDir !== undefined) out.file = writeHit(scenario, options, h, out);
@@ -151,15 +158,15 @@ function finish(scenario: Scenario<unknown>, options: ExploreOptions, h: FirstHi
 }
 
 /** replays choices; `labelled` keeps the trace and the decision labels (slower) */
-export function replayChoices(scenario: Scenario<unknown>, choices: readonly number[], labelled = false) {
-  return simulate(scenario, { strategy: makeStrategy('replay', { choices }), keepTrace: labelled });
+export function replayChoices(scenario: Scenario<unknown>, choices: readonly number[], labelled = false, faults?: Partial<Faults>) {
+  return simulate(scenario, { strategy: makeStrategy('replay', { choices }), keepTrace: labelled, faults });
 }
 
 function writeHit(scenario: Scenario<unknown>, options: ExploreOptions, h: FirstHit, done: ExploreFinding | undefined): string {
   const dir = options.outDir!;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, failureFileName(h.finding, scenario.name));
-  const replayed = done?.schedule ?? replayChoices(scenario, h.choices, true).schedule;
+  const replayed = done?.schedule ?? replayChoices(scenario, h.choices, true, options.faults).schedule;
   writeFailureFile(file, {
     format: 'irpsim-failure',
     formatVersion: 1,
@@ -170,7 +177,8 @@ function writeHit(scenario: Scenario<unknown>, options: ExploreOptions, h: First
     choices: h.choices,
     labels: replayed.labels,
     finding: h.finding,
-    traceHash: replayChoices(scenario, h.choices).traceHash,
+    traceHash: replayChoices(scenario, h.choices, false, options.faults).traceHash,
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
     ...(done?.shrunk === undefined ? {} : { shrunk: { choices: done.shrunk.choices, labels: done.shrunk.labels, preemptions: done.shrunk.preemptions } }),
   });
   return file;

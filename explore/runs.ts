@@ -1,12 +1,14 @@
 // The run loop shared by explore's main thread and its workers: which strategy and seed each run
 // index gets (a portfolio rotates random and PCT of depth 1–3 per run), and the first schedule of
 // every distinct finding. Deterministic: run i of a scenario is the same on any worker or shard.
-import { type Finding, makeStrategy, type RunResult, type Scenario, simulate } from '../index.ts';
+import { type Faults, type Finding, makeStrategy, type RunResult, type Scenario, simulate } from '../index.ts';
 
 export const PORTFOLIO = ['random', 'pct:1', 'pct:2', 'pct:3'] as const;
 
 export interface RunPlan {
   strategy: string;
+  /** fault choices explored with every run */
+  faults?: Partial<Faults>;
   baseSeed: number;
   /** PCT's k, measured once per scenario (see calibrate) */
   pctSteps: number;
@@ -18,8 +20,8 @@ export function strategyFor(plan: RunPlan, run: number): { name: string; seed: n
 }
 
 /** PCT needs the expected number of decisions: twice what the no-preemption schedule takes */
-export function calibrate(scenario: Scenario<unknown>): number {
-  const r = simulate(scenario, { strategy: makeStrategy('replay', { choices: [] }), keepTrace: false });
+export function calibrate(scenario: Scenario<unknown>, faults?: Partial<Faults>): number {
+  const r = simulate(scenario, { strategy: makeStrategy('replay', { choices: [] }), keepTrace: false, faults });
   return Math.max(20, r.stats.decisions * 2);
 }
 
@@ -41,7 +43,7 @@ export interface FirstHit {
 
 export function runOne(scenario: Scenario<unknown>, plan: RunPlan, run: number): RunResult {
   const { name, seed } = strategyFor(plan, run);
-  return simulate(scenario, { strategy: name, seed, pctSteps: plan.pctSteps, keepTrace: false });
+  return simulate(scenario, { strategy: name, seed, pctSteps: plan.pctSteps, keepTrace: false, faults: plan.faults });
 }
 
 /** records the first hit of each key into `hits`; returns the keys that were new */

@@ -1,7 +1,7 @@
 // What every Win32 function shares: the thread's last error, handle resolution (pseudo-handles,
 // low two bits ignored), Nt status to Win32 error, the scheduling point each call begins with, and
 // running queued user APCs after an alertable wait (spec/usermode.md §2, §5, §6.1).
-import { type Footprint, fpWrite, type Routine } from '../core/index.ts';
+import { type Footprint, fpWrite, Point, type Routine } from '../core/index.ts';
 import {
   type DispatcherObject,
   FILE_OBJECT,
@@ -63,6 +63,14 @@ export function footprintOf(w: W32, handles: readonly number[]): Footprint {
 /** the scheduling point a Win32 call starts with (before it takes effect) */
 export function* enter(w: W32, api: string, data?: string | number, fp?: Footprint): Routine<void> {
   yield* sp(w.sys, w.thread, api, data, fp);
+  const { sys, thread: t } = w;
+  if (!t.process.exiting && sys.fault(sys.faults.processExit, `the process exits at ${t.name}'s ${api}`)) {
+    // the process is killed here: every thread of it is terminated, this one first
+    t.process.exiting = true;
+    if (t.process.exitStatus === 259) t.process.exitStatus = 1;
+    for (const other of t.process.threads) sys.terminate(other, 1);
+    yield new Point('process-exit');
+  }
 }
 
 /** runs every queued user APC, FIFO: what an alertable wait does before returning WAIT_IO_COMPLETION */

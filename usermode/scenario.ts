@@ -23,7 +23,9 @@ import {
   type KThread,
   loadDriverObject,
   NT_SUCCESS,
+  NO_FAULTS,
   NtSystem,
+  type Faults,
 } from '../kernel/index.ts';
 import { AppVerifier } from './appverifier.ts';
 import { runUserApcs } from './base.ts';
@@ -75,6 +77,8 @@ export interface SimulateOptions {
   expectLabels?: readonly string[];
   /** told about every step (DPOR) */
   observer?: StepObserver;
+  /** fault choices to explore (none by default) */
+  faults?: Partial<Faults>;
 }
 
 export function strategyOf(options: SimulateOptions): Strategy {
@@ -88,6 +92,7 @@ export function simulate<S>(scenario: Scenario<S>, options: SimulateOptions = {}
   const setup = (engine: Engine) => {
     state = scenario.state?.() as S;
     sys = boot(engine, scenario, state);
+    if (options.faults !== undefined) sys.faults = { ...NO_FAULTS, ...options.faults };
   };
   const result = runTasks(setup, {
     strategy: strategyOf(options),

@@ -5,7 +5,7 @@ import { io } from '../common.ts';
 const say = (line: string) => io.out(`${line}\n`);
 import { loadScenario } from '../../explore/load.ts';
 import { explore, type ExploreReport } from '../../explore/explore.ts';
-import { int, parseShard, progressBar, UsageError } from '../common.ts';
+import { int, parseFaults, parseShard, progressBar, UsageError } from '../common.ts';
 
 export interface ExploreCliOptions {
   strategy?: string;
@@ -17,6 +17,7 @@ export interface ExploreCliOptions {
   json?: boolean;
   shrink?: boolean;
   seed?: string;
+  faults?: string;
 }
 
 export async function exploreCommand(name: string, o: ExploreCliOptions): Promise<number> {
@@ -37,6 +38,7 @@ export async function exploreCommand(name: string, o: ExploreCliOptions): Promis
     outDir: o.out ?? 'failures',
     shrink: o.shrink !== false,
     scenarioRef: name,
+    faults: parseFaults(o.faults),
     onProgress: (done, total, findings) => bar.update(done, total, findings),
   });
   bar.stop();

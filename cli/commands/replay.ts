@@ -23,7 +23,7 @@ export async function replayCommand(file: string, o: ReplayOptions): Promise<num
     io.err(`irpsim: note: ${ff.scenario.name} changed since this failure was saved; replaying strictly\n`);
   }
   const s = o.shrunk && ff.shrunk !== undefined ? ff.shrunk : ff;
-  const run = simulate(scenario, { strategy: makeStrategy('replay', { choices: s.choices }), expectLabels: s.labels });
+  const run = simulate(scenario, { strategy: makeStrategy('replay', { choices: s.choices }), expectLabels: s.labels, faults: ff.faults });
   if (s === ff && run.traceHash !== ff.traceHash) {
     io.err(`irpsim: note: trace hash ${run.traceHash} differs from the saved ${ff.traceHash}\n`);
   }

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type RunResult, simulate } from '../../index.ts';
 import { loadScenario } from '../../explore/load.ts';
-import { emit, int, io, UsageError } from '../common.ts';
+import { emit, int, io, parseFaults, UsageError } from '../common.ts';
 import { VIEWS, type ViewFormat } from '../views/index.ts';
 
 export interface RunOptions {
@@ -15,6 +15,7 @@ export interface RunOptions {
   json?: boolean;
   checkDeterminism?: boolean;
   hashOnly?: boolean;
+  faults?: string;
 }
 
 export function viewFormat(f: string | undefined): ViewFormat | 'json' {
@@ -32,7 +33,7 @@ export async function runCommand(name: string, o: RunOptions): Promise<number> {
   const strategy = o.strategy ?? 'random';
   const format = o.json ? 'json' : viewFormat(o.format);
   const scenario = await loadScenario(name);
-  const run = simulate(scenario, { seed, strategy });
+  const run = simulate(scenario, { seed, strategy, faults: parseFaults(o.faults) });
   if (o.hashOnly) {
     io.out(`${run.traceHash}\n`);
     return 0;

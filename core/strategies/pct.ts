@@ -3,11 +3,12 @@
 // points chosen uniformly among the first `steps` decisions, the task about to run drops to priority
 // i (below every initial one). A bug of depth d is found with probability at least 1/(n·k^(d-1)).
 // Deviation, written down: change points count 'thread' decisions (points with ≥ 2 enabled tasks),
-// not every step, as Coyote does; 'timer-tie' and 'fault' decisions are uniform random, and
+// not every step, as Coyote does; 'timer-tie' decisions are uniform random, 'fault' ones rare (as under random), and
 // 'wake-one' wakes the highest-priority waiter.
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { Decision, Strategy } from '../strategy.ts';
+import { chooseFault } from './random.ts';
 
 export interface PctOptions {
   /** bug depth d ≥ 1: d-1 priority change points */
@@ -37,6 +38,7 @@ export class PctStrategy implements Strategy {
   choose(d: Decision): number {
     if (d.kind === 'thread') return this.chooseThread(d);
     if (d.kind === 'wake-one') return this.highest(d);
+    if (d.kind === 'fault') return chooseFault(this.rng, d.count);
     return uniformInt(this.rng, 0, d.count - 1);
   }
 

@@ -1,0 +1,117 @@
+// The strategy benchmark (issue 7): runs to the first hit of each seed bug and race per strategy
+// (random, PCT d = 1, 2, 3: median over 20 base seeds; DFS to bound 2 and DPOR: deterministic),
+// DFS versus DPOR schedule counts and the exhaustive check's wall time on the corrected driver,
+// explore's runs/s with 1 and 2 workers, and the seed scenario's runs/s beside fast-check's
+// fc.scheduler() on a minimal model of the same race. Orchestration: async is fine here.
+import fc from 'fast-check';
+import { explore } from '../explore/explore.ts';
+import { type Finding, type Scenario, simulate, systematic } from '../index.ts';
+import { builtinScenarios, findBuiltin } from '../scenarios/index.ts';
+
+type Expected = { kind: string; name: string; code?: number; subcode?: number };
+const matches = (e: Expected) => (f: Finding) =>
+  f.kind === e.kind && f.name === e.name && (e.code === undefined || f.code === e.code) && (e.subcode === undefined || f.subcode === e.subcode);
+
+export const CAP = 500;
+
+function runsToHit(s: Scenario<unknown>, want: (f: Finding) => boolean, strategy: string, base: number): number {
+  for (let i = 0; i < CAP; i++) {
+    const r = simulate(s, { strategy, seed: base * 100_003 + i, keepTrace: false });
+    if (r.findings.some(want)) return i + 1;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+function systematicToHit(s: Scenario<unknown>, want: (f: Finding) => boolean, dpor: boolean): number {
+  let n = 0;
+  let hit = Number.POSITIVE_INFINITY;
+  systematic(
+    (st) => {
+      const r = simulate(s, { strategy: st, observer: st, keepTrace: false });
+      n++;
+      if (hit === Number.POSITIVE_INFINITY && r.findings.some(want)) hit = n;
+      return r;
+    },
+    { dpor, preemptionBound: dpor ? undefined : 2, maxSchedules: CAP, stopAtFinding: false, onRun: () => {} },
+  );
+  return hit;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export interface HitRow {
+  scenario: string;
+  byStrategy: Record<string, number>;
+}
+
+export function runsToFirstHit(seeds = 20): HitRow[] {
+  const rows: HitRow[] = [];
+  const targets = builtinScenarios.filter((s) => /^(seed\/S\d+|races\/)/.test(s.name)) as (Scenario<unknown> & { expected: Expected })[];
+  for (const s of targets) {
+    const want = matches(s.expected);
+    const byStrategy: Record<string, number> = {};
+    for (const strategy of ['random', 'pct:1', 'pct:2', 'pct:3']) {
+      byStrategy[strategy] = median([...Array(seeds).keys()].map((b) => runsToHit(s, want, strategy, b)));
+    }
+    byStrategy.dfs = systematicToHit(s, want, false);
+    byStrategy.dpor = systematicToHit(s, want, true);
+    rows.push({ scenario: s.name, byStrategy });
+  }
+  return rows;
+}
+
+export function exhaustive(): { dfsSchedules: number; dfsSeconds: number; dporSchedules: number; dporComplete: boolean } {
+  const s = findBuiltin('seed/fixed-lock-check')!;
+  const t0 = performance.now();
+  const dfs = systematic((st) => simulate(s, { strategy: st, keepTrace: false }), { dpor: false, preemptionBound: 2 });
+  const dfsSeconds = (performance.now() - t0) / 1000;
+  const dpor = systematic((st) => simulate(s, { strategy: st, observer: st, keepTrace: false }), { dpor: true, maxSchedules: 20 * dfs.schedules });
+  return { dfsSchedules: dfs.schedules, dfsSeconds, dporSchedules: dpor.schedules, dporComplete: dpor.complete };
+}
+
+export async function workersRunsPerSecond(workers: number, runs: number): Promise<number> {
+  const s = findBuiltin('seed/S3')!;
+  const r = await explore(s, { runs, workers, shrink: false });
+  return r.runs / (r.elapsedMs / 1000);
+}
+
+/** the whole seed scenario (kernel, Win32, driver, app) per second, explore mode */
+export function seedRunsPerSecond(runs: number): number {
+  const s = findBuiltin('seed/S3')!;
+  const t0 = performance.now();
+  for (let i = 0; i < runs; i++) simulate(s, { strategy: 'random', seed: i, keepTrace: false });
+  return runs / ((performance.now() - t0) / 1000);
+}
+
+/** fast-check's scheduler on a minimal async model of S3: pend, notify and cancel share one variable */
+export async function fastCheckModelRunsPerSecond(runs: number): Promise<number> {
+  const t0 = performance.now();
+  await fc.assert(
+    fc.asyncProperty(fc.scheduler(), async (s) => {
+      let pending: { done: boolean } | null = null;
+      let completions = 0;
+      const complete = (irp: { done: boolean }) => {
+        if (irp.done) completions++;
+        irp.done = true;
+      };
+      const pend = s.schedule(Promise.resolve()).then(() => {
+        pending = { done: false };
+      });
+      const notify = s.schedule(Promise.resolve()).then(async () => {
+        const irp = pending;
+        await s.schedule(Promise.resolve());
+        if (irp !== null) complete(irp);
+      });
+      const cancel = s.schedule(Promise.resolve()).then(async () => {
+        const irp = pending;
+        await s.schedule(Promise.resolve());
+        if (irp !== null) complete(irp);
+      });
+      await s.waitIdle();
+      await Promise.all([pend, notify, cancel]);
+      return completions >= 0;
+    }),
+    { numRuns: runs, seed: 1 },
+  );
+  return runs / ((performance.now() - t0) / 1000);
+}
