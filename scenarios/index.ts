@@ -2,9 +2,9 @@
 import type { Scenario } from '../index.ts';
 import { seedBugs } from './seed/bugs.ts';
 import { raceScenarios } from './races/index.ts';
-import { fixedLock, fixedLockBounded } from './seed/fixed.ts';
+import { fixedCsq, fixedCsqBounded, fixedLock, fixedLockBounded } from './seed/fixed.ts';
 
-export const builtinScenarios: readonly Scenario<unknown>[] = [...seedBugs, fixedLock, fixedLockBounded, ...raceScenarios] as Scenario<unknown>[];
+export const builtinScenarios: readonly Scenario<unknown>[] = [...seedBugs, fixedLock, fixedCsq, fixedLockBounded, fixedCsqBounded, ...raceScenarios] as Scenario<unknown>[];
 
 export function findBuiltin(name: string): Scenario<unknown> | undefined {
   return builtinScenarios.find((s) => s.name === name);

@@ -11,6 +11,7 @@ import {
   FixedNotifyClick,
   TfrmFixed,
 } from './fixed-app.ts';
+import { FixedCsqDriverEntry } from './fixed-csq.ts';
 import { FixedLockDriverEntry } from './fixed-lock.ts';
 
 export const COMBINED_SCRIPT = ['Async', 'Async', 'Notify', 'CancelIoEx from another thread', 'Notify', 'Async', 'FormClose'] as const;
@@ -51,6 +52,12 @@ export const fixedLock = fixedScenario(
   FixedLockDriverEntry,
 );
 
+export const fixedCsq = fixedScenario(
+  'seed/fixed-csq',
+  'corrected driver on a cancel-safe queue (IoCsq*) and app under the combined click script',
+  FixedCsqDriverEntry,
+);
+
 /**
  * The corrected driver under a script small enough to check exhaustively (no polling loop): a
  * worker issues its request and says so; then Notify races CancelIoEx from another thread; the UI
@@ -77,7 +84,7 @@ export function boundedScenario(name: string, description: string, driver: Drive
     drivers: { Overlapp: driver },
     state: () => new TfrmFixed(),
     main: boundedScript,
-    check: (run, frm) => (frm.outcomes.length === 1 ? undefined : `the request did not end (${frm.outcomes.length} outcomes)`),
+    check: (_run, frm) => (frm.outcomes.length === 1 ? undefined : `the request did not end (${frm.outcomes.length} outcomes)`),
   });
 }
 
@@ -85,4 +92,10 @@ export const fixedLockBounded = boundedScenario(
   'seed/fixed-lock-check',
   'corrected driver and app, Notify racing CancelIoEx after one request: small enough for irpsim check',
   FixedLockDriverEntry,
+);
+
+export const fixedCsqBounded = boundedScenario(
+  'seed/fixed-csq-check',
+  'the cancel-safe-queue driver and app, Notify racing CancelIoEx after one request: small enough for irpsim check',
+  FixedCsqDriverEntry,
 );
