@@ -78,6 +78,8 @@ export interface RunResult {
   trace: TraceEvent[];
   traceHash: string;
   stats: RunStats;
+  /** race windows the layer above saw this run reach (irpsim: kernel/coverage.ts) */
+  coverage?: string[];
 }
 
 /** an out-parameter written through a pointer in C (API.md "Win32 side") */

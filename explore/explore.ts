@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type Faults, type Finding, makeStrategy, type Scenario, type Schedule, shrinkSchedule, simulate } from '../index.ts';
+import { type Faults, type Finding, makeStrategy, RACE_WINDOWS, type Scenario, type Schedule, shrinkSchedule, simulate } from '../index.ts';
 import { failureFileName, writeFailureFile } from '../cli/failure-file.ts';
 import { findBuiltin } from '../scenarios/index.ts';
 import { scenarioSourceHash } from './load.ts';
@@ -46,6 +46,8 @@ export interface ExploreReport {
   runs: number;
   findings: ExploreFinding[];
   elapsedMs: number;
+  /** race window → runs that reached it (kernel/coverage.ts); windows never reached are absent */
+  coverage: Record<string, number>;
 }
 
 export const IRPSIM_VERSION = '0.1.0';
@@ -70,12 +72,13 @@ export async function explore(scenario: Scenario<unknown>, options: ExploreOptio
     if (options.outDir !== undefined) writeHit(scenario, options, h, undefined);
   };
   const workers = Math.max(1, options.workers ?? 1);
+  const coverage: Record<string, number> = {};
   const runs =
     workers === 1
-      ? runHere(scenario, plan, shard, total, deadline, onHit, options)
-      : await runInWorkers(options.scenarioRef ?? scenario.name, plan, shard, total, deadline, workers, onHit, options);
+      ? runHere(scenario, plan, shard, total, deadline, onHit, options, coverage)
+      : await runInWorkers(options.scenarioRef ?? scenario.name, plan, shard, total, deadline, workers, onHit, options, coverage);
   const findings = [...hits.values()].sort((a, b) => a.run - b.run || (a.key < b.key ? -1 : 1)).map((h) => finish(scenario, options, h));
-  return { scenario: scenario.name, runs, findings, elapsedMs: performance.now() - t0 };
+  return { scenario: scenario.name, runs, findings, elapsedMs: performance.now() - t0, coverage: sortCoverage(coverage) };
 }
 
 function runHere(
@@ -86,6 +89,7 @@ function runHere(
   deadline: number,
   onHit: (h: FirstHit) => void,
   options: ExploreOptions,
+  coverage: Record<string, number>,
 ): number {
   const local = new Map<string, FirstHit>();
   let runs = 0;
@@ -93,6 +97,7 @@ function runHere(
     if (performance.now() > deadline) break;
     const r = runOne(scenario, plan, run);
     runs++;
+    addCoverage(coverage, r.coverage);
     const fresh = collect(local, r, plan, run);
     for (const h of fresh) onHit(h);
     if (runs % 25 === 0) options.onProgress?.(runs, total, local.size);
@@ -111,6 +116,7 @@ async function runInWorkers(
   n: number,
   onHit: (h: FirstHit) => void,
   options: ExploreOptions,
+  coverage: Record<string, number>,
 ): Promise<number> {
   const progress = new Array(n).fill(0);
   const jobs = [...Array(n).keys()].map((w) => {
@@ -129,7 +135,10 @@ async function runInWorkers(
         else if (m.type === 'progress' || m.type === 'done') {
           progress[w] = m.runs;
           options.onProgress?.(progress.reduce((a, b) => a + b, 0), total, 0);
-          if (m.type === 'done') resolve(m.runs);
+          if (m.type === 'done') {
+            for (const [w, n] of Object.entries(m.coverage)) coverage[w] = (coverage[w] ?? 0) + n;
+            resolve(m.runs);
+          }
         } else reject(new Error(m.message));
       });
       worker.on('error', reject);
@@ -185,3 +194,12 @@ function writeHit(scenario: Scenario<unknown>, options: ExploreOptions, h: First
 }
 
 const isPath = (ref: string | undefined): ref is string => ref !== undefined && findBuiltin(ref) === undefined;
+
+export function addCoverage(into: Record<string, number>, windows: readonly string[] | undefined): void {
+  for (const w of windows ?? []) into[w] = (into[w] ?? 0) + 1;
+}
+
+/** in the kernel's order of windows */
+function sortCoverage(c: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(RACE_WINDOWS.filter((w) => c[w] !== undefined).map((w) => [w, c[w]]));
+}

@@ -14,21 +14,27 @@ export interface WorkerTask {
   deadline: number;
 }
 
-export type WorkerMessage = { type: 'hit'; hit: FirstHit } | { type: 'progress'; runs: number } | { type: 'done'; runs: number } | { type: 'error'; message: string };
+export type WorkerMessage =
+  | { type: 'hit'; hit: FirstHit }
+  | { type: 'progress'; runs: number }
+  | { type: 'done'; runs: number; coverage: Record<string, number> }
+  | { type: 'error'; message: string };
 
 async function main(task: WorkerTask): Promise<void> {
   const port = parentPort!;
   const scenario = await loadScenario(task.scenario);
   const hits = new Map<string, FirstHit>();
+  const coverage: Record<string, number> = {};
   let runs = 0;
   for (let run = task.start; run < task.end; run += task.stride) {
     if (performance.now() > task.deadline) break;
     const r = runOne(scenario, task.plan, run);
     runs++;
+    for (const w of r.coverage ?? []) coverage[w] = (coverage[w] ?? 0) + 1;
     for (const hit of collect(hits, r, task.plan, run)) port.postMessage({ type: 'hit', hit } satisfies WorkerMessage);
     if (runs % 25 === 0) port.postMessage({ type: 'progress', runs } satisfies WorkerMessage);
   }
-  port.postMessage({ type: 'done', runs } satisfies WorkerMessage);
+  port.postMessage({ type: 'done', runs, coverage } satisfies WorkerMessage);
 }
 
 if (parentPort !== null) {

@@ -10,6 +10,7 @@ import { contextOf } from './context.ts';
 import type { DEVICE_OBJECT } from './iomgr.ts';
 import type { IRP, IrpState } from './irp.ts';
 import { C4 } from './bugcheck.ts';
+import { cancelWindow } from './coverage.ts';
 import type { NtSystem } from './system.ts';
 import { acquireSpinLock, releaseSpinLock } from './locks.ts';
 import { type Routine, sp } from './wait.ts';
@@ -21,6 +22,7 @@ export function* IoSetCancelRoutine(k: KernelContext, Irp: IRP, CancelRoutine: C
   const s = Irp.touch('IoSetCancelRoutine');
   const old = s.cancelRoutine as CancelRoutine | null;
   s.cancelRoutine = CancelRoutine;
+  if (CancelRoutine !== null && s.cancel) k.sys.cover('cancel routine set after Irp->Cancel');
   // After setting a routine a driver reads Irp->Cancel, a plain read with no scheduling point of its
   // own: this point after the exchange is that read's, the window of §8 race 2 (IoCancelIrp takes
   // the routine and calls it between the driver's set and its test).
@@ -48,6 +50,7 @@ export function* IoCancelIrp(k: KernelContext, Irp: IRP, byIoManager = false): R
     watchCancel(sys, s);
   }
   sys.engine.note('irp:state', 'cancel', s.id);
+  sys.cover(cancelWindow(s));
   yield* sp(sys, t, 'IoCancelIrp.exchange', s.label, [fpWrite(s.oid)]);
   if (byIoManager && s.phase === 'freed') {
     yield* releaseSpinLock(sys, t, sys.cancelLock, oldIrql, 'IoReleaseCancelSpinLock');
@@ -67,11 +70,15 @@ export function* IoCancelIrp(k: KernelContext, Irp: IRP, byIoManager = false): R
   s.cancelIrql = oldIrql;
   const device = s.stack[Math.max(0, s.currentLocation - 1)]?.DeviceObject ?? s.device;
   t.kernelDepth++;
+  s.cancelRoutineRunning = true;
+  s.cancellingThread = t;
   try {
     yield* routine(contextOf(sys, t), device!, Irp);
   } catch (e) {
     throw sys.kernelException(e, `cancel routine ${routine.name || ''}`, s.id);
   } finally {
+    s.cancelRoutineRunning = false;
+    s.cancellingThread = null;
     t.kernelDepth--;
   }
   if (sys.cancelLock.owner === t) {

@@ -49,6 +49,10 @@ export function* IoCompleteRequest(k: KernelContext, Irp: IRP, _PriorityBoost: n
       s.id,
     );
   }
+  // the cancel routine completing its IRP runs on the thread that called IoCancelIrp; another
+  // thread completing it meanwhile is the double-completion window
+  if (s.cancelRoutineRunning && s.cancellingThread !== t) sys.cover('completion while its cancel routine runs');
+  else if (s.cancel) sys.cover('completion of a cancelled IRP');
   completeStageA(sys, s);
 }
 
@@ -79,6 +83,7 @@ function stageBInline(sys: NtSystem, s: IrpState): void {
 }
 
 function* stageB(sys: NtSystem, th: KThread, s: IrpState): Routine<void> {
+  sys.cover(th.wait !== null || th.inWaitApc ? 'stage B delivered into a wait' : 'stage B delivered at a scheduling point');
   yield* sp(sys, th, 'IopCompleteRequest', s.label, [fpWrite(s.oid)]);
   notifyAndFree(sys, th, s);
 }

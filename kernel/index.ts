@@ -52,3 +52,4 @@ export { type Faults, NO_FAULTS, NtSystem, type ThreadStart } from './system.ts'
 export { EPROCESS, KThread, STILL_ACTIVE, type UserApc } from './thread.ts';
 export { deliverKernelApcs, sp, waitForObjects, type WaitOptions } from './wait.ts';
 export { queueDpc, queueWork, type WorkItem } from './workers.ts';
+export { RACE_WINDOWS, type RaceWindow } from './coverage.ts';

@@ -6,6 +6,7 @@ import { emulatorBug, fpWrite, type Ref } from '../core/index.ts';
 import { C9 } from './bugcheck.ts';
 import {
   IRP_BUFFERED_IO,
+  IRP_MJ_CLEANUP,
   IRP_DEALLOCATE_BUFFER,
   IRP_INPUT_OPERATION,
   IRP_MJ_MAXIMUM_FUNCTION,
@@ -224,6 +225,7 @@ export function* IoCallDriver(k: KernelContext, DeviceObject: DEVICE_OBJECT, Irp
   s.device = DeviceObject;
   irpState(sys, s, 'dispatch');
   const major = stack.MajorFunction;
+  if (major === IRP_MJ_CLEANUP && s.fileObject?.irps.some((o) => o.cancel && o.completedStatus === null)) sys.cover('cleanup while a cancel is in flight');
   const routine = DeviceObject.DriverObject.MajorFunction[major] ?? IopInvalidDeviceRequest;
   const irqlBefore = t.irql;
   let status: number;

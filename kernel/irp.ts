@@ -78,6 +78,9 @@ export class IrpState {
   /** set when IoCancelIrp has run on it, for the rundown and 0xC4/0x135 checks */
   cancelRequestedAtMs: number | null = null;
   stuckCancelReported = false;
+  /** IoCancelIrp is running the driver's cancel routine for it, on this thread */
+  cancelRoutineRunning = false;
+  cancellingThread: KThread | null = null;
   /** the driver-facing object */
   irp!: IRP;
   /** I/O-manager internal IRPs (create, cleanup, close): completion signals this instead of stage B */

@@ -3,6 +3,7 @@
 // here. Kernel code runs on whatever thread called it (DESIGN.md "Threads are generator functions").
 import { block, emulatorBug, type Engine, type Finding, type Routine, STOP_RUN, type Yield } from '../core/index.ts';
 import { BUGCHECK, type BugCheckName } from './bugcheck.ts';
+import type { RaceWindow } from './coverage.ts';
 import { type DispatcherObject, KEVENT, unregister, type WakeReason, waitTest } from './dispatcher.ts';
 import type { IrpState } from './irp.ts';
 import type { KObject } from './objects.ts';
@@ -45,6 +46,12 @@ export class NtSystem {
   closeAllHandles: (t: KThread, p: EPROCESS) => Routine<void> = function* () {};
 
   faults: Faults = NO_FAULTS;
+  /** the race windows this run reached (kernel/coverage.ts) */
+  readonly coverage = new Set<RaceWindow>();
+
+  cover(window: RaceWindow | null): void {
+    if (window !== null) this.coverage.add(window);
+  }
 
   /** a 'fault' decision: true when the strategy injects the fault */
   fault(enabled: boolean, what: string): boolean {

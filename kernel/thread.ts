@@ -72,6 +72,8 @@ export class KThread extends DispatcherObject {
   exiting = false;
   exited = false;
   exitStatus = STILL_ACTIVE;
+  /** kernel APCs are running because they interrupted this thread's wait */
+  inWaitApc = false;
   /** the packet a satisfied wait on a completion port took */
   dequeuedPacket: import('./port.ts').Packet | null = null;
   /** TEB LastErrorValue, kept here so kernel-side helpers can read it */

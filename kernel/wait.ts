@@ -90,7 +90,12 @@ export function* waitForObjects(
       case 'user-apc':
         return STATUS_USER_APC;
       case 'apc':
-        yield* deliverKernelApcs(sys, t);
+        t.inWaitApc = true;
+        try {
+          yield* deliverKernelApcs(sys, t);
+        } finally {
+          t.inWaitApc = false;
+        }
         break;
       case 'terminate':
         // the thread body abandons this code before it resumes; reaching here is an emulator bug

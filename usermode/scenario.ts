@@ -24,6 +24,7 @@ import {
   loadDriverObject,
   NT_SUCCESS,
   NO_FAULTS,
+  RACE_WINDOWS,
   NtSystem,
   type Faults,
 } from '../kernel/index.ts';
@@ -106,7 +107,11 @@ export function simulate<S>(scenario: Scenario<S>, options: SimulateOptions = {}
     describeState: () => (sys === null ? '' : describeLiveIrps(sys)),
     observer: options.observer,
   });
-  if (sys !== null) reportStuckCancels(sys, result);
+  if (sys !== null) {
+    reportStuckCancels(sys, result);
+    const covered = (sys as NtSystem).coverage;
+    result.coverage = RACE_WINDOWS.filter((w) => covered.has(w));
+  }
   runCheck(scenario, result, state);
   return result;
 }

@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate, systematic } from '../../index.ts';
 import { loadScenario, scenarioSourceHash } from '../../explore/load.ts';
-import { IRPSIM_VERSION, replayChoices } from '../../explore/explore.ts';
+import { addCoverage, IRPSIM_VERSION, replayChoices } from '../../explore/explore.ts';
+import { printCoverage } from './explore.ts';
 import { findBuiltin } from '../../scenarios/index.ts';
 import { int, io } from '../common.ts';
 import { failureFileName, writeFailureFile } from '../failure-file.ts';
@@ -26,18 +27,21 @@ export async function checkCommand(name: string, o: CheckOptions): Promise<numbe
   const max = int('--max', o.max, 1, 200_000);
   const scenario = await loadScenario(name);
   const t0 = performance.now();
+  const coverage: Record<string, number> = {};
   const res = systematic((s) => simulate(scenario, { strategy: s, observer: s, keepTrace: false }), {
     dpor: o.dpor === true,
     preemptionBound: bound,
     maxSchedules: max,
     stopAtFinding: o.all !== true,
+    onRun: (r) => addCoverage(coverage, r.coverage),
   });
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   const what = o.dpor ? 'DPOR, no preemption bound' : `preemption bound ${bound}`;
   if (o.json) {
-    io.out(`${JSON.stringify({ complete: res.complete, schedules: res.schedules, findings: res.findings.map((f) => f.finding), limit: res.limit })}\n`);
+    io.out(`${JSON.stringify({ complete: res.complete, schedules: res.schedules, findings: res.findings.map((f) => f.finding), limit: res.limit, coverage })}\n`);
     return res.findings.length > 0 ? 1 : 0;
   }
+  printCoverage(coverage);
   const state = res.complete ? 'complete' : `stopped (budget of ${max} schedules)`;
   if (res.findings.length === 0) {
     io.out(`${state}: ${res.schedules.toLocaleString('en-US')} schedules, 0 findings (${what}) in ${secs} s\n`);

@@ -5,6 +5,7 @@ import { io } from '../common.ts';
 const say = (line: string) => io.out(`${line}\n`);
 import { loadScenario } from '../../explore/load.ts';
 import { explore, type ExploreReport } from '../../explore/explore.ts';
+import { RACE_WINDOWS } from '../../index.ts';
 import { int, parseFaults, parseShard, progressBar, UsageError } from '../common.ts';
 
 export interface ExploreCliOptions {
@@ -50,6 +51,7 @@ export async function exploreCommand(name: string, o: ExploreCliOptions): Promis
 export function printReport(r: ExploreReport): void {
   const secs = (r.elapsedMs / 1000).toFixed(1);
   say(`${pc.bold(r.scenario)}: ${r.runs} runs in ${secs} s, ${r.findings.length} distinct finding(s)`);
+  printCoverage(r.coverage);
   for (const f of r.findings) {
     const code = f.finding.code === undefined ? '' : ` 0x${f.finding.code.toString(16).toUpperCase()}${f.finding.subcode === undefined ? '' : `/0x${f.finding.subcode.toString(16).toUpperCase()}`}`;
     const shrunk = f.shrunk === undefined ? '' : `, shrunk to ${f.shrunk.preemptions} preemption(s) in ${f.shrunk.choices.length} decisions`;
@@ -57,4 +59,12 @@ export function printReport(r: ExploreReport): void {
     say(`    ${f.finding.message}`);
     if (f.file !== undefined) say(`    replay: irpsim replay ${f.file}`);
   }
+}
+
+/** "no bug found" comes with "and these windows were exercised" (issue 7 item 3) */
+export function printCoverage(coverage: Record<string, number>): void {
+  const hit = RACE_WINDOWS.filter((w) => coverage[w] !== undefined).map((w) => [w, coverage[w]] as const);
+  const missed = RACE_WINDOWS.filter((w) => coverage[w] === undefined);
+  say(`  race windows reached: ${hit.length === 0 ? 'none' : hit.map(([w, n]) => `${w} (${n} runs)`).join('; ')}`);
+  if (missed.length > 0) say(`  never reached: ${missed.join('; ')}`);
 }
