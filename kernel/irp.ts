@@ -104,6 +104,45 @@ export class IrpState {
 /** what a touch of a freed IRP reports; set by the system that owns the IRP */
 export type PoisonReport = (irp: IrpState, what: string) => never;
 
+/** Irp->IoStatus: every access checks the IRP is still allocated */
+class IoStatusView implements IO_STATUS_BLOCK {
+  constructor(private readonly irp: IRP) {}
+  get Status(): number {
+    return this.irp.touch('IoStatus.Status').status;
+  }
+  set Status(v: number) {
+    this.irp.touch('IoStatus.Status').status = v >>> 0;
+  }
+  get Information(): number {
+    return this.irp.touch('IoStatus.Information').information;
+  }
+  set Information(v: number) {
+    this.irp.touch('IoStatus.Information').information = v;
+  }
+}
+
+class AssociatedIrpView {
+  constructor(private readonly irp: IRP) {}
+  get SystemBuffer(): Uint8Array | null {
+    return this.irp.touch('AssociatedIrp.SystemBuffer').systemBuffer;
+  }
+  set SystemBuffer(v: Uint8Array | null) {
+    this.irp.touch('AssociatedIrp.SystemBuffer').systemBuffer = v;
+  }
+}
+
+class OverlayView {
+  readonly listEntry = { Flink: null as unknown, Blink: null as unknown };
+  constructor(private readonly irp: IRP) {}
+  get DriverContext(): unknown[] {
+    return this.irp.touch('Tail.Overlay.DriverContext').driverContext;
+  }
+  get ListEntry(): { Flink: unknown; Blink: unknown } {
+    this.irp.touch('Tail.Overlay.ListEntry');
+    return this.listEntry;
+  }
+}
+
 export class IRP {
   readonly IoStatus: IO_STATUS_BLOCK;
   readonly AssociatedIrp: { SystemBuffer: Uint8Array | null };
@@ -115,41 +154,9 @@ export class IRP {
     private readonly poison: PoisonReport,
   ) {
     s.irp = this;
-    const irp = this;
-    this.IoStatus = {
-      get Status() {
-        return irp.touch('IoStatus.Status').status;
-      },
-      set Status(v: number) {
-        irp.touch('IoStatus.Status').status = v >>> 0;
-      },
-      get Information() {
-        return irp.touch('IoStatus.Information').information;
-      },
-      set Information(v: number) {
-        irp.touch('IoStatus.Information').information = v;
-      },
-    };
-    this.AssociatedIrp = {
-      get SystemBuffer() {
-        return irp.touch('AssociatedIrp.SystemBuffer').systemBuffer;
-      },
-      set SystemBuffer(v: Uint8Array | null) {
-        irp.touch('AssociatedIrp.SystemBuffer').systemBuffer = v;
-      },
-    };
-    const listEntry = { Flink: null as unknown, Blink: null as unknown };
-    this.Tail = {
-      Overlay: {
-        get DriverContext() {
-          return irp.touch('Tail.Overlay.DriverContext').driverContext;
-        },
-        get ListEntry() {
-          irp.touch('Tail.Overlay.ListEntry');
-          return listEntry;
-        },
-      },
-    };
+    this.IoStatus = new IoStatusView(this);
+    this.AssociatedIrp = new AssociatedIrpView(this);
+    this.Tail = { Overlay: new OverlayView(this) };
   }
 
   /** the record, or a use-after-free finding */
