@@ -91,7 +91,7 @@ export class AppVerifier {
   noOverlappedOnOverlappedHandle(w: W32, api: string, h: number): void {
     this.report(
       w,
-      `sync-on-async:${api}:${h}`,
+      `sync-on-overlapped:${api}:${h}`,
       'SYNCHRONOUS_CALL_ON_OVERLAPPED_HANDLE',
       `${w.thread.name} calls ${api} without an OVERLAPPED on handle ${h}, which was opened with FILE_FLAG_OVERLAPPED: the call "fails in unpredictable ways" (DeviceIoControl docs)`,
     );

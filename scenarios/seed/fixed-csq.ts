@@ -9,7 +9,6 @@ import {
   type DRIVER_OBJECT,
   FILE_DEVICE_UNKNOWN,
   IO_CSQ,
-  IO_NO_INCREMENT,
   IRP_MJ_CLEANUP,
   IRP_MJ_CLOSE,
   IRP_MJ_CREATE,
@@ -27,7 +26,7 @@ import {
   STATUS_SUCCESS,
 } from '../../index.ts';
 import { IOCL_OVERLAP_NOTIFY, IOCTL_OVERLAP_BUFFERED_IO } from './driver.ts';
-import { CompleteSuccess } from './fixed-lock.ts';
+import { CompleteSuccess, complete } from './fixed-lock.ts';
 
 /** the queue: a list under a driver spin lock, as the WDK sample's callbacks keep it */
 class OverlappCsq extends IO_CSQ {
@@ -67,9 +66,7 @@ function* CsqReleaseLock(k: KernelContext, Csq: IO_CSQ, Irql: number): Routine<v
 }
 
 function* CsqCompleteCanceledIrp(k: KernelContext, _Csq: IO_CSQ, Irp: IRP): Routine<void> {
-  Irp.IoStatus.Status = STATUS_CANCELLED;
-  Irp.IoStatus.Information = 0;
-  yield* k.IoCompleteRequest(Irp, IO_NO_INCREMENT);
+  yield* complete(k, Irp, STATUS_CANCELLED, 0);
 }
 
 export function* FixedCsqDriverEntry(k: KernelContext, DriverObject: DRIVER_OBJECT, _RegistryPath: string): Routine<number> {
@@ -87,13 +84,6 @@ export function* FixedCsqDriverEntry(k: KernelContext, DriverObject: DRIVER_OBJE
   DriverObject.MajorFunction[IRP_MJ_CLEANUP] = CsqCleanup;
   DriverObject.MajorFunction[IRP_MJ_DEVICE_CONTROL] = CsqIoControl;
   return STATUS_SUCCESS;
-}
-
-function* complete(k: KernelContext, Irp: IRP, status: number, information: number): Routine<number> {
-  Irp.IoStatus.Status = status;
-  Irp.IoStatus.Information = information;
-  yield* k.IoCompleteRequest(Irp, IO_NO_INCREMENT);
-  return status;
 }
 
 function* CsqIoControl(k: KernelContext, DeviceObject: DEVICE_OBJECT, Irp: IRP): Routine<number> {

@@ -53,7 +53,8 @@ export function* CompleteSuccess(k: KernelContext, _d: DEVICE_OBJECT, Irp: IRP):
   return yield* complete(k, Irp, STATUS_SUCCESS, 0);
 }
 
-function* complete(k: KernelContext, Irp: IRP, status: number, information: number): Routine<number> {
+/** sets the status block and completes the IRP (never under a spin lock); returns the status */
+export function* complete(k: KernelContext, Irp: IRP, status: number, information: number): Routine<number> {
   Irp.IoStatus.Status = status;
   Irp.IoStatus.Information = information;
   yield* k.IoCompleteRequest(Irp, IO_NO_INCREMENT);
