@@ -5,13 +5,14 @@
 import { Call } from './call.ts';
 import { ChunkedList } from './chunked.ts';
 import { type Timer, TimerQueue } from './clock.ts';
-import { DecisionLog, DecisionView, describeTask } from './decisions.ts';
+import { DecisionLog, DecisionView } from './decisions.ts';
 import { emulatorBug, isGeneratorFunction, ScenarioError, STOP_RUN } from './errors.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { Block, Point, type Routine, type Yield } from './point.ts';
 import type { StepObserver, Strategy } from './strategy.ts';
 import { BLOCKED, DONE, READY, Task, WAKE_POINT } from './task.ts';
-import { TraceHasher } from './trace.ts';
+import { TraceEntry, TraceHasher } from './trace.ts';
+import { badYieldFinding, crashFinding, deadlockFinding, forgottenYieldStarFinding, hangFinding, type NewFinding, notAGenerator, outcomeOf } from './endings.ts';
 import type { DecisionKind, Finding, Outcome, RunResult, TraceEvent } from './types.ts';
 
 export interface EngineOptions {
@@ -33,19 +34,6 @@ export interface EngineOptions {
 
 const NO_DESCRIPTIONS: readonly string[] = Object.freeze([]);
 
-type NewFinding = Omit<Finding, 'step' | 'thread'> & Partial<Pick<Finding, 'step' | 'thread'>>;
-
-class TraceEntry implements TraceEvent {
-  constructor(
-    readonly step: number,
-    readonly timeMs: number,
-    readonly kind: TraceEvent['kind'],
-    readonly task: string,
-    readonly label: string,
-    readonly data: string | number | undefined,
-    readonly irp: number | undefined,
-  ) {}
-}
 
 export class Engine {
   readonly limits: Limits;
@@ -87,9 +75,7 @@ export class Engine {
 
   spawn(name: string, body: Function, args: readonly unknown[], opts: { daemon?: boolean } = {}): Task {
     if (!isGeneratorFunction(body)) {
-      throw new ScenarioError(
-        `thread body for '${name}' must be a generator function (function* …), got ${describeFunction(body)}`,
-      );
+      throw new ScenarioError(notAGenerator(name, body));
     }
     if (this.alive.length >= this.limits.maxTasks) throw new ScenarioError(`more than ${this.limits.maxTasks} tasks`);
     const gen = (body as (...a: unknown[]) => Iterator<Yield, unknown, unknown>)(...args);
@@ -341,48 +327,27 @@ export class Engine {
     return { ...f, step: f.step ?? this.steps, thread: f.thread ?? this.current?.name ?? '-' };
   }
 
-  private crash(t: Task | null, e: unknown): void {
-    const err = e instanceof Error ? e : new Error(String(e));
+  /** records a fatal finding from outside a task's stack (the loop then sees `fatal` and ends) */
+  private stop(f: NewFinding): void {
     try {
-      this.fail({
-        kind: 'crash',
-        name: err.name,
-        message: `${t === null ? 'a timer callback' : `thread ${t.name}`} threw: ${err.message}`,
-        thread: t?.name ?? '-',
-        stack: err.stack,
-      });
+      this.fail(f);
     } catch {
-      // STOP_RUN: the finding is recorded; the loop sees `fatal` and ends
+      // STOP_RUN: recorded
     }
+  }
+
+  private crash(t: Task | null, e: unknown): void {
+    this.stop(crashFinding(t, e));
   }
 
   private forgottenYieldStar(t: Task): void {
-    const c = t.unentered[0];
-    const where = c.stack === undefined ? '' : ` (${callerLine(c.stack)})`;
+    const f = forgottenYieldStarFinding(t);
     t.unentered.length = 0;
-    try {
-      this.fail({
-        kind: 'determinism',
-        name: 'FORGOTTEN_YIELD_STAR',
-        message: `${c.name}(…) was called but never entered with yield*${where}; without yield* it does nothing`,
-        thread: t.name,
-      });
-    } catch {
-      // recorded
-    }
+    this.stop(f);
   }
 
   private badYield(t: Task, y: unknown): void {
-    try {
-      this.fail({
-        kind: 'determinism',
-        name: 'BAD_YIELD',
-        message: `thread ${t.name} yielded ${describeValue(y)}; enter emulated calls with yield*, never a bare yield`,
-        thread: t.name,
-      });
-    } catch {
-      // recorded
-    }
+    this.stop(badYieldFinding(t, y));
   }
 
   private stateSuffix(): string {
@@ -391,36 +356,12 @@ export class Engine {
   }
 
   private deadlock(): void {
-    const waits = this.alive.filter((t) => t.state === BLOCKED && !t.daemon);
-    const parts = waits.map((t) => `${t.name} waits for ${t.blockedOn?.reason ?? '?'}`);
-    try {
-      this.fail({
-        kind: 'deadlock',
-        name: 'DEADLOCK',
-        message: `every thread is blocked and no timer is pending: ${parts.join('; ')}${this.stateSuffix()}`,
-        thread: waits[0]?.name ?? '-',
-      });
-    } catch {
-      // recorded
-    }
+    this.stop(deadlockFinding(this.alive, this.stateSuffix()));
   }
 
   private hang(): void {
-    const users = this.alive.filter((t) => !t.daemon);
-    const parts = users.map((t) =>
-      t.state === BLOCKED ? `${t.name} waits for ${t.blockedOn?.reason ?? '?'}` : `${t.name} at ${describeTask(t)}`,
-    );
     this.nowMs = this.limits.deadlineMs;
-    try {
-      this.fail({
-        kind: 'hang',
-        name: 'HANG',
-        message: `virtual deadline of ${this.limits.deadlineMs} ms passed with ${users.length} thread(s) alive: ${parts.join('; ')}${this.stateSuffix()}`,
-        thread: users[0]?.name ?? '-',
-      });
-    } catch {
-      // recorded
-    }
+    this.stop(hangFinding(this.alive, this.limits.deadlineMs, this.stateSuffix()));
   }
 
   /** ends every remaining task with return(), so its finally blocks run (bounded) */
@@ -441,48 +382,4 @@ export class Engine {
     this.current = null;
     this.alive.length = 0;
   }
-}
-
-function outcomeOf(kind: Finding['kind']): Outcome {
-  switch (kind) {
-    case 'bugcheck':
-      return 'bugcheck';
-    case 'deadlock':
-      return 'deadlock';
-    case 'hang':
-      return 'hang';
-    case 'check':
-      return 'check-failed';
-    default:
-      return 'crash';
-  }
-}
-
-function describeFunction(f: unknown): string {
-  if (typeof f !== 'function') return typeof f;
-  const kind = f.constructor?.name;
-  if (kind === 'AsyncFunction') return 'an async function (async/await is not allowed inside a run)';
-  if (kind === 'AsyncGeneratorFunction') return 'an async generator function';
-  return 'a plain function';
-}
-
-function describeValue(y: unknown): string {
-  if (y instanceof Call) return `the call ${y.name}(…) itself`;
-  if (y === undefined) return 'undefined';
-  if (typeof y === 'object' && y !== null) return `an object (${y.constructor?.name ?? 'Object'})`;
-  return `${typeof y} ${String(y)}`;
-}
-
-const CORE_DIR = new URL('.', import.meta.url).pathname;
-
-/**
- * The scenario's line in a stack captured by `new Call`: skip the frames in core/ (the Call and
- * Engine.call), then the frame of the emulated API function that called Engine.call.
- */
-function callerLine(stack: string): string {
-  const frames = stack.split('\n').slice(1);
-  let i = 0;
-  while (i < frames.length && frames[i].includes(CORE_DIR)) i++;
-  const f = frames[i + 1] ?? frames[i] ?? '';
-  return f.trim();
 }

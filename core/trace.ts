@@ -2,6 +2,7 @@
 // computed as events happen so it exists even when the events are not kept. The hash covers step,
 // virtual time, task, label and data, with strings hashed by content: the same scenario and
 // schedule give the same hash in any process on any machine.
+import type { TraceEvent } from './types.ts';
 
 const stringHashes = new Map<string, number>();
 
@@ -49,3 +50,16 @@ export class TraceHasher {
 function hashNumber(n: number): number {
   return Number.isInteger(n) && Math.abs(n) < 0x7fffffff ? (n ^ 0x5bd1e995) | 0 : hashString(`n${n}`);
 }
+
+export class TraceEntry implements TraceEvent {
+  constructor(
+    readonly step: number,
+    readonly timeMs: number,
+    readonly kind: TraceEvent['kind'],
+    readonly task: string,
+    readonly label: string,
+    readonly data: string | number | undefined,
+    readonly irp: number | undefined,
+  ) {}
+}
+

@@ -29,11 +29,9 @@ export {
 } from './iomgr.ts';
 export { type IO_STATUS_BLOCK, IO_STACK_LOCATION, IRP, type IrpState } from './irp.ts';
 export { cString, formatPrintf, timeoutToMs } from './ke.ts';
+export { NtCancelIoFile, NtCancelIoFileEx, NtCancelSynchronousIoFile } from './ntcancel.ts';
 export {
   type CreateResult,
-  NtCancelIoFile,
-  NtCancelIoFileEx,
-  NtCancelSynchronousIoFile,
   NtClose,
   NtCreateFile,
   NtDeviceIoControlFile,

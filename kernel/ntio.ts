@@ -1,9 +1,8 @@
 // The Nt file services the Win32 layer calls (spec/kernel.md §1.1, §3.1–3.3, §3.6): create (with
 // IRP_MJ_CREATE), device control, read and write (the four outcomes of spec/usermode.md §3.4 fall
 // out of dispatch + completion), close (IRP_MJ_CLEANUP on the last handle, IRP_MJ_CLOSE on the last
-// reference), and the three cancel services. Deliberate choice: NtCancelIoFile does not wait for the
-// cancelled requests (ReactOS polls until they are gone; Windows UNCONFIRMED; issue 4 says
-// "cancellation returns before completion").
+// reference). The cancel services are in ntcancel.ts. Fault choices (system.ts) can make an IRP
+// allocation fail or force STATUS_PENDING (Driver Verifier's Force Pending).
 import {
   DO_BUFFERED_IO,
   DO_DIRECT_IO,
@@ -34,7 +33,6 @@ import {
   NotificationEvent,
   SynchronizationEvent,
 } from './constants.ts';
-import { IoCancelIrp } from './cancel.ts';
 import { contextOf } from './context.ts';
 import type { KEVENT } from './dispatcher.ts';
 import { allocateIrp, FILE_OBJECT, IoCallDriver, irpState, resolveDevice, setBuffered } from './iomgr.ts';
@@ -50,7 +48,6 @@ import {
   STATUS_INSUFFICIENT_RESOURCES,
   STATUS_INVALID_HANDLE,
   STATUS_INVALID_PARAMETER,
-  STATUS_NOT_FOUND,
   STATUS_OBJECT_NAME_NOT_FOUND,
   STATUS_PENDING,
   STATUS_SUCCESS,
@@ -126,7 +123,7 @@ export function* NtCreateFile(
   return { status: STATUS_SUCCESS, handle: t.process.handles.insert(fo, mapAccess(DesiredAccess)) };
 }
 
-function fileOf(t: KThread, h: number): { fo: FILE_OBJECT; access: number } | { status: number } {
+export function fileOf(t: KThread, h: number): { fo: FILE_OBJECT; access: number } | { status: number } {
   const r = referenceByHandle<FILE_OBJECT>(t, h, 'File');
   if ('status' in r) return { status: STATUS_INVALID_HANDLE };
   return { fo: r.object, access: r.access };
@@ -317,45 +314,6 @@ export function dereferenceFileDeferred(sys: NtSystem, fo: FILE_OBJECT): void {
   fo.deleted = true;
   queueWork(sys, { label: `close ${fo.label}`, run: (w) => discard(sendInternal(sys, w, fo, IRP_MJ_CLOSE)) });
 }
-
-/** NtCancelIoFile: this thread's requests on the handle, newest first; does not wait (see header) */
-export function* NtCancelIoFile(sys: NtSystem, t: KThread, FileHandle: number): Routine<NTSTATUS> {
-  yield* sp(sys, t, 'NtCancelIoFile', FileHandle);
-  const f = fileOf(t, FileHandle);
-  if ('status' in f) return f.status;
-  const k = contextOf(sys, t);
-  // this thread's requests on the file, newest first, including thread-agnostic (port-bound) ones
-  const mine = f.fo.irps.filter((s) => s.issuer === t && s.phase !== 'freed').reverse();
-  for (const s of mine) yield* IoCancelIrp(k, s.irp, true);
-  return STATUS_SUCCESS;
-}
-
-/** NtCancelIoFileEx: the process's requests on the handle (one status block, or all); STATUS_NOT_FOUND if none */
-export function* NtCancelIoFileEx(sys: NtSystem, t: KThread, FileHandle: number, IoRequestToCancel: IO_STATUS_BLOCK | null): Routine<NTSTATUS> {
-  yield* sp(sys, t, 'NtCancelIoFileEx', FileHandle);
-  const f = fileOf(t, FileHandle);
-  if ('status' in f) return f.status;
-  const k = contextOf(sys, t);
-  const targets = f.fo.irps.filter(
-    (s) => s.process === t.process && s.phase !== 'freed' && (IoRequestToCancel === null || s.userIosb === IoRequestToCancel),
-  );
-  for (const s of targets) {
-    yield* IoCancelIrp(k, s.irp, true);
-  }
-  return targets.length === 0 ? STATUS_NOT_FOUND : STATUS_SUCCESS;
-}
-
-/** NtCancelSynchronousIoFile: the target thread's synchronous request; STATUS_NOT_FOUND if none */
-export function* NtCancelSynchronousIoFile(sys: NtSystem, t: KThread, ThreadHandle: number): Routine<NTSTATUS> {
-  yield* sp(sys, t, 'NtCancelSynchronousIoFile', ThreadHandle);
-  const r = referenceByHandle<KThread>(t, ThreadHandle, 'Thread');
-  if ('status' in r) return STATUS_INVALID_HANDLE;
-  const irp = r.object.synchronousIrp;
-  if (irp === null || irp.s.cancel) return STATUS_NOT_FOUND;
-  yield* IoCancelIrp(contextOf(sys, t), irp, true);
-  return STATUS_SUCCESS;
-}
-
 
 function* discard(r: Routine<unknown>): Routine<void> {
   yield* r;

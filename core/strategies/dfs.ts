@@ -179,7 +179,7 @@ export class SystematicStrategy implements Strategy, StepObserver {
    * missed an equivalence class on a random 3-task model (test/core/dpor.test.ts found it), so it
    * takes the superset, which is still far from full DFS because only racing states branch.
    */
-  private race(si: Step, sj: Step): void {
+  private race(si: Step, _sj: Step): void {
     if (si.decision < 0 || si.decision >= this.stack.length) return;
     const f = this.stack[si.decision];
     if (f.kind !== 'thread') return;
