@@ -53,14 +53,22 @@ const KIND_CODE: Readonly<Record<DecisionKind, number>> = { thread: 0, 'timer-ti
 /** an append-only Int32 list: no garbage per entry, one copy per doubling */
 class IntList {
   private a = new Int32Array(256);
-  length = 0;
+  private n = 0;
+  get length(): number {
+    return this.n;
+  }
   push(v: number): void {
-    if (this.length === this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.length++] = v;
+    const n = this.n;
+    let a = this.a;
+    if (n === a.length) a = this.grow();
+    a[n] = v;
+    this.n = n + 1;
+  }
+  private grow(): Int32Array {
+    const b = new Int32Array(this.a.length * 2);
+    b.set(this.a);
+    this.a = b;
+    return b;
   }
   get(i: number): number {
     return this.a[i];
