@@ -158,7 +158,9 @@ export class SystematicStrategy implements Strategy, StepObserver {
         const si = this.steps[i];
         if (si.task === sj.task || !conflicts(si.footprint, sj.footprint)) continue;
         const ci = stepClock[i].get(si.task) ?? 0;
-        if ((mine.get(si.task) ?? 0) < ci) this.race(si, sj);
+        // already ordered before p: an earlier dependent step (say, a read beside this read) may not be
+        if ((mine.get(si.task) ?? 0) >= ci) continue;
+        this.race(si, sj);
         break;
       }
       for (let i = 0; i < j; i++) {
@@ -175,9 +177,10 @@ export class SystematicStrategy implements Strategy, StepObserver {
 
   /**
    * step `si` races with `sj`: at the decision before `si`, try every option not asleep. Flanagan and
-   * Godefroid add only `sj`'s task when it is enabled there; with that choice this implementation
-   * missed an equivalence class on a random 3-task model (test/core/dpor.test.ts found it), so it
-   * takes the superset, which is still far from full DFS because only racing states branch.
+   * Godefroid add only `sj`'s task when it is enabled there, reasoning over each state's pending
+   * transitions; over executed steps (where `sj`'s task may first run other steps, its start among
+   * them) that choice missed equivalence classes on random models (test/core/dpor.test.ts), so this
+   * takes the superset, still far from full DFS because only racing states branch.
    */
   private race(si: Step, _sj: Step): void {
     if (si.decision < 0 || si.decision >= this.stack.length) return;
