@@ -6,11 +6,10 @@
 import fc from 'fast-check';
 import { explore } from '../explore/explore.ts';
 import { type Finding, type Scenario, simulate, systematic } from '../index.ts';
-import { builtinScenarios, findBuiltin } from '../scenarios/index.ts';
+import { builtinScenarios, type ExpectedFinding, findBuiltin, matchesExpected } from '../scenarios/index.ts';
 
-type Expected = { kind: string; name: string; code?: number; subcode?: number };
-const matches = (e: Expected) => (f: Finding) =>
-  f.kind === e.kind && f.name === e.name && (e.code === undefined || f.code === e.code) && (e.subcode === undefined || f.subcode === e.subcode);
+type Expected = ExpectedFinding;
+const matches = matchesExpected;
 
 export const CAP = 500;
 

@@ -7,12 +7,11 @@ import { io } from '../common.ts';
 
 const say = (line: string) => io.out(`${line}\n`);
 import { explore } from '../../explore/explore.ts';
-import { type Finding, type Scenario, simulate, systematic } from '../../index.ts';
-import { builtinScenarios } from '../../scenarios/index.ts';
-import type { Expected, SeedScenario } from '../../scenarios/seed/bugs.ts';
+import { type Scenario, simulate, systematic } from '../../index.ts';
+import { builtinScenarios, matchesExpected } from '../../scenarios/index.ts';
+import type { SeedScenario } from '../../scenarios/seed/bugs.ts';
 
-export const matches = (e: Expected) => (f: Finding) =>
-  f.kind === e.kind && f.name === e.name && (e.code === undefined || f.code === e.code) && (e.subcode === undefined || f.subcode === e.subcode);
+const matches = matchesExpected;
 
 const codeOf = (f: { code?: number; subcode?: number }) =>
   f.code === undefined ? '' : `0x${f.code.toString(16).toUpperCase()}${f.subcode === undefined ? '' : `/0x${f.subcode.toString(16).toUpperCase().padStart(2, '0')}`} `;

@@ -4,12 +4,11 @@
 import { describe, expect, test } from 'vitest';
 import { explore } from '../../explore/explore.ts';
 import { calibrate, type RunPlan, runOne } from '../../explore/runs.ts';
-import { type Finding, makeStrategy, type Scenario, simulate } from '../../index.ts';
-import { builtinScenarios } from '../../scenarios/index.ts';
-import type { Expected, SeedScenario } from '../../scenarios/seed/bugs.ts';
+import { makeStrategy, type Scenario, simulate } from '../../index.ts';
+import { builtinScenarios, matchesExpected } from '../../scenarios/index.ts';
+import type { SeedScenario } from '../../scenarios/seed/bugs.ts';
 
-const matches = (e: Expected) => (f: Finding) =>
-  f.kind === e.kind && f.name === e.name && (e.code === undefined || f.code === e.code) && (e.subcode === undefined || f.subcode === e.subcode);
+const matches = matchesExpected;
 
 const seedBugs = builtinScenarios.filter((s) => /^seed\/S\d+$/.test(s.name)) as unknown as SeedScenario[];
 const BUDGET = 500;
