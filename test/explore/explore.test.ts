@@ -57,3 +57,16 @@ describe('replay round trip for every strategy', () => {
     });
   }
 });
+
+describe('the package API: explore and replay', () => {
+  test('replay(scenario, schedule) reproduces what explore found, and a changed label throws ReplayDivergenceError', async () => {
+    const { explore: exploreApi, replay, ReplayDivergenceError } = await import('../../index.ts');
+    const r = await exploreApi(S3, { runs: 100, shrink: false });
+    const hit = r.findings.find((f) => f.finding.code === 0x44 || f.finding.code === 0xd5)!;
+    expect(hit).toBeDefined();
+    expect(replay(S3, hit.schedule).findings.map(findingKey)).toContain(hit.key);
+    const labels = [...hit.schedule.labels];
+    labels[0] = 'thread[2] nobody@start';
+    expect(() => replay(S3, { choices: hit.schedule.choices, labels })).toThrow(ReplayDivergenceError);
+  });
+});
