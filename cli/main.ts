@@ -88,6 +88,7 @@ function buildProgram(done: (p: Promise<number>) => Promise<void>): Command {
     .option('--max <n>', 'stop after this many schedules', '200000')
     .option('--out <dir>', 'directory for the failure file', 'failures')
     .option('--all', 'go on after the first finding and collect every distinct one')
+    .option('--faults <list>', 'fault choices to explore: pending, alloc, exit (comma-separated)')
     .option('--json', 'print { complete, schedules, findings }')
     .action((name, o) => done(checkCommand(name, o)));
 

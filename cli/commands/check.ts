@@ -9,7 +9,7 @@ import { loadScenario, scenarioSourceHash } from '../../explore/load.ts';
 import { addCoverage, IRPSIM_VERSION, replayChoices } from '../../explore/explore.ts';
 import { printCoverage } from './explore.ts';
 import { findBuiltin } from '../../scenarios/index.ts';
-import { int, io } from '../common.ts';
+import { int, io, parseFaults } from '../common.ts';
 import { failureFileName, writeFailureFile } from '../failure-file.ts';
 
 export interface CheckOptions {
@@ -20,6 +20,7 @@ export interface CheckOptions {
   json?: boolean;
   /** go on after the first finding, to collect every distinct one */
   all?: boolean;
+  faults?: string;
 }
 
 export async function checkCommand(name: string, o: CheckOptions): Promise<number> {
@@ -28,7 +29,8 @@ export async function checkCommand(name: string, o: CheckOptions): Promise<numbe
   const scenario = await loadScenario(name);
   const t0 = performance.now();
   const coverage: Record<string, number> = {};
-  const res = systematic((s) => simulate(scenario, { strategy: s, observer: s, keepTrace: false }), {
+  const faults = parseFaults(o.faults);
+  const res = systematic((s) => simulate(scenario, { strategy: s, observer: s, keepTrace: false, faults }), {
     dpor: o.dpor === true,
     preemptionBound: bound,
     maxSchedules: max,
@@ -51,7 +53,7 @@ export async function checkCommand(name: string, o: CheckOptions): Promise<numbe
   const dir = o.out ?? 'failures';
   mkdirSync(dir, { recursive: true });
   const file = join(dir, failureFileName(first.finding, scenario.name));
-  const r = replayChoices(scenario, first.choices, true);
+  const r = replayChoices(scenario, first.choices, true, faults);
   writeFailureFile(file, {
     format: 'irpsim-failure',
     formatVersion: 1,
@@ -63,6 +65,7 @@ export async function checkCommand(name: string, o: CheckOptions): Promise<numbe
     labels: r.schedule.labels,
     finding: first.finding,
     traceHash: r.traceHash,
+    ...(faults === undefined ? {} : { faults }),
   });
   io.out(`${state === 'complete' && o.all ? 'complete' : 'found'} after ${res.schedules.toLocaleString('en-US')} schedules (${what}): ${res.findings.length} distinct finding(s)\n`);
   for (const f of res.findings) io.out(`  ${f.finding.kind} ${f.finding.name}: ${f.finding.message}\n`);
