@@ -2,7 +2,6 @@
 // release are scheduling points before they take effect; a spinner is blocked until the owner
 // releases, then every spinner races again. Acquiring a lock one already holds is a deadlock.
 import { block, fpWrite } from '../core/index.ts';
-import { C4 } from './bugcheck.ts';
 import { DISPATCH_LEVEL } from './constants.ts';
 import type { KSPIN_LOCK } from './spinlock.ts';
 import type { NtSystem } from './system.ts';
@@ -52,4 +51,3 @@ export function* releaseSpinLock(sys: NtSystem, t: KThread, lock: KSPIN_LOCK, ne
   for (const s of lock.spinners.splice(0)) sys.engine.wake(s.task);
 }
 
-export const SPINLOCK_RULE = C4.SPINLOCK_RULE;

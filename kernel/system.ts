@@ -1,7 +1,7 @@
 // The machine: one engine, the object namespace, processes and threads, the cancel spin lock and
 // the system threads. Everything that crosses threads — waking, APCs, bug checks — goes through
 // here. Kernel code runs on whatever thread called it (DESIGN.md "Threads are generator functions").
-import { block, emulatorBug, type Engine, type Finding, type Routine, STOP_RUN, type Yield } from '../core/index.ts';
+import { emulatorBug, type Engine, type Finding, type Routine, STOP_RUN, type Yield } from '../core/index.ts';
 import { BUGCHECK, type BugCheckName } from './bugcheck.ts';
 import type { RaceWindow } from './coverage.ts';
 import { type DispatcherObject, KEVENT, unregister, type WakeReason, waitTest } from './dispatcher.ts';
@@ -221,4 +221,3 @@ function* exitThread(sys: NtSystem, t: KThread, exitCode: number): Generator<Yie
   }
 }
 
-export { block };

@@ -3,7 +3,7 @@
 // PASSIVE_LEVEL, both daemons in the System process. Deliberate simplification: one DPC thread, so
 // two DPCs never run at the same time (on a real multiprocessor they can, on different CPUs).
 import type { Routine, Yield } from '../core/index.ts';
-import { DISPATCH_LEVEL, NotificationEvent, PASSIVE_LEVEL, SynchronizationEvent } from './constants.ts';
+import { DISPATCH_LEVEL, PASSIVE_LEVEL, SynchronizationEvent } from './constants.ts';
 import type { KEVENT } from './dispatcher.ts';
 import type { NtSystem } from './system.ts';
 import type { KThread } from './thread.ts';
@@ -70,4 +70,3 @@ export function queueWork(sys: NtSystem, item: WorkItem): void {
   enqueue(sys, queuesOf(sys).work, 'Worker', PASSIVE_LEVEL, item);
 }
 
-export const NOTIFICATION = NotificationEvent;
