@@ -52,7 +52,7 @@ const KIND_CODE: Readonly<Record<DecisionKind, number>> = { thread: 0, 'timer-ti
 
 /** an append-only Int32 list: no garbage per entry, one copy per doubling */
 class IntList {
-  private a: Int32Array = new Int32Array(256);
+  private a: Int32Array = new Int32Array(64);
   private n = 0;
   get length(): number {
     return this.n;

@@ -254,14 +254,12 @@ function sharedCell<T>(sys: NtSystem, name: string, initial: T): SharedCell<T> {
   };
 }
 
-const contexts = new WeakMap<KThread, KernelContext>();
-
-/** the `k` of a thread */
+/** the `k` of a thread (made once, kept on the thread) */
 export function contextOf(sys: NtSystem, t: KThread): KernelContext {
-  let k = contexts.get(t);
-  if (k === undefined) {
+  let k = t.kernelContext as KernelContext | null;
+  if (k === null) {
     k = new KernelContext(sys, t);
-    contexts.set(t, k);
+    t.kernelContext = k;
   }
   return k;
 }

@@ -153,7 +153,7 @@ function* startRequest(
   }
   if (ev !== null) ev.signalState = 0;
   fo.Event.signalState = 0;
-  if (sys.fault(sys.faults.allocationFailure, `IRP allocation fails (${IRP_MJ_NAMES[major]})`)) {
+  if (sys.faults.allocationFailure && sys.fault(true, `IRP allocation fails (${IRP_MJ_NAMES[major]})`)) {
     if (sync) releaseFileLock(sys, fo);
     return STATUS_INSUFFICIENT_RESOURCES;
   }
@@ -170,7 +170,7 @@ function* startRequest(
   build(irp);
   if (sync) t.synchronousIrp = irp;
   let status = yield* IoCallDriver(contextOf(sys, t), fo.DeviceObject, irp);
-  if (!sync && status !== STATUS_PENDING && s.phase !== 'freed' && sys.fault(sys.faults.forcePending, `Force Pending: ${s.label} returned as STATUS_PENDING`)) {
+  if (sys.faults.forcePending && !sync && status !== STATUS_PENDING && s.phase !== 'freed' && sys.fault(true, `Force Pending: ${s.label} returned as STATUS_PENDING`)) {
     // as if the driver had marked it pending: stage B notifies the requester whatever the status
     s.pendingReturned = true;
     s.stack[0].Control |= 0x01;

@@ -80,6 +80,8 @@ export class KThread extends DispatcherObject {
   lastError = 0;
   /** whatever the Win32 layer attaches (the thread's `w`) */
   win32: unknown = undefined;
+  /** the thread's `k` (context.ts contextOf) */
+  kernelContext: unknown = null;
   readonly daemon: boolean;
 
   constructor(

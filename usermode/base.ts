@@ -10,7 +10,8 @@ import {
   NtCurrentProcess,
   NtCurrentThread,
   type NtSystem,
-  sp,
+  deliverKernelApcs,
+  PASSIVE_LEVEL,
 } from '../kernel/index.ts';
 import type { AppVerifier } from './appverifier.ts';
 import { RtlNtStatusToDosError } from './errors.ts';
@@ -62,9 +63,14 @@ export function footprintOf(w: W32, handles: readonly number[]): Footprint {
 
 /** the scheduling point a Win32 call starts with (before it takes effect) */
 export function* enter(w: W32, api: string, data?: string | number, fp?: Footprint): Routine<void> {
-  yield* sp(w.sys, w.thread, api, data, fp);
   const { sys, thread: t } = w;
-  if (!t.process.exiting && sys.fault(sys.faults.processExit, `the process exits at ${t.name}'s ${api}`)) {
+  // kernel/wait.ts sp(), inlined: this runs on every Win32 call
+  for (;;) {
+    yield new Point(api, data, fp);
+    if (t.kernelApcs.length === 0 || t.irql !== PASSIVE_LEVEL) break;
+    yield* deliverKernelApcs(sys, t);
+  }
+  if (sys.faults.processExit && !t.process.exiting && sys.fault(true, `the process exits at ${t.name}'s ${api}`)) {
     // the process is killed here: every thread of it is terminated, this one first
     t.process.exiting = true;
     if (t.process.exitStatus === 259) t.process.exitStatus = 1;
