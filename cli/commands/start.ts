@@ -7,7 +7,7 @@ import { io } from '../common.ts';
 
 const say = (line: string) => io.out(`${line}\n`);
 import { explore } from '../../explore/explore.ts';
-import { type Scenario, simulate, systematic } from '../../index.ts';
+import { RACE_WINDOWS, type Scenario, simulate, systematic } from '../../index.ts';
 import { builtinScenarios, matchesExpected } from '../../scenarios/index.ts';
 import type { SeedScenario } from '../../scenarios/seed/bugs.ts';
 
@@ -21,9 +21,12 @@ export async function startCommand(o: { runs?: string }): Promise<number> {
   const fixed = builtinScenarios.filter((s) => s.name === 'seed/fixed-lock' || s.name === 'seed/fixed-csq');
   const fixedResults: string[] = [];
   let dirty = 0;
+  const windows: string[] = [];
   for (const s of fixed) {
     const r = await explore(s, { runs: Math.min(budget, 1000), shrink: false });
     dirty += r.findings.length;
+    const missed = RACE_WINDOWS.filter((w) => r.coverage[w] === undefined);
+    windows.push(`${s.name}: ${RACE_WINDOWS.length - missed.length} of ${RACE_WINDOWS.length} race windows reached${missed.length === 0 ? '' : ` (not: ${missed.join('; ')})`}`);
     fixedResults.push(`${s.name.slice(11)} ${r.findings.length === 0 ? 'clean' : `${r.findings.length} finding(s)!`} (${r.runs} runs)`);
   }
   const corrected = fixedResults.join('; ');
@@ -51,6 +54,7 @@ export async function startCommand(o: { runs?: string }): Promise<number> {
   }
   printTable(rows);
   say(`\nExhaustive check to preemption bound 2 (irpsim check): ${exhaustive.join('; ')}.`);
+  say(`Race windows the corrected versions' schedules exercised — ${windows.join('. ')}.`);
   say(`The corrected driver and application (${fixed.map((s) => s.name).join(', ')}) run the combined click script: ${corrected}.`);
   say('Look at one: irpsim run seed/S2 --format html --out s2.html; irpsim explore seed/S3 writes replayable failure files.');
   return missed === 0 && dirty === 0 ? 0 : 1;
