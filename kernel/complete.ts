@@ -20,7 +20,7 @@ import { irpState } from './iomgr.ts';
 import type { IRP, IrpState } from './irp.ts';
 import { dereferenceFileDeferred } from './ntio.ts';
 import { queuePacket } from './port.ts';
-import { hex, NT_ERROR, NT_SUCCESS, STATUS_PENDING } from './status.ts';
+import { NT_ERROR, NT_SUCCESS, STATUS_PENDING, statusText } from './status.ts';
 import type { NtSystem } from './system.ts';
 import type { KThread } from './thread.ts';
 import { type Routine, sp } from './wait.ts';
@@ -33,13 +33,13 @@ export function* IoCompleteRequest(k: KernelContext, Irp: IRP, _PriorityBoost: n
   yield* sp(sys, t, 'IoCompleteRequest', Irp.s.label, [fpWrite(Irp.s.oid)]);
   const s = Irp.touch('IoCompleteRequest');
   if (s.currentLocation > s.stackCount + 1) {
-    sys.bugcheck('MULTIPLE_IRP_COMPLETE_REQUESTS', `${s.label} was completed twice (it was already completed with ${hex(s.completedStatus ?? 0)})`, {
+    sys.bugcheck('MULTIPLE_IRP_COMPLETE_REQUESTS', `${s.label} was completed twice (it was already completed with ${statusText(s.completedStatus ?? 0)})`, {
       irp: s.id,
     });
   }
   if (t.irql > DISPATCH_LEVEL) sys.verifierC9(0x0e, true, `IoCompleteRequest(${s.label}) at IRQL ${t.irql}`, s.id);
   if (s.status === STATUS_PENDING || s.status === 0xffffffff) {
-    sys.verifierC9(C9.COMPLETED_WITH_STATUS_PENDING, true, `${s.label} was completed with status ${hex(s.status)}`, s.id);
+    sys.verifierC9(C9.COMPLETED_WITH_STATUS_PENDING, true, `${s.label} was completed with status ${statusText(s.status)}`, s.id);
   }
   if (s.cancelRoutine !== null) {
     sys.verifierC9(

@@ -20,7 +20,7 @@ import { IRP, IrpState } from './irp.ts';
 import { KObject } from './objects.ts';
 import type { IoCompletionPort } from './port.ts';
 import {
-  hex,
+  statusText,
   type NTSTATUS,
   STATUS_INVALID_DEVICE_REQUEST,
   STATUS_OBJECT_NAME_COLLISION,
@@ -263,7 +263,7 @@ function checkDispatchReturn(sys: NtSystem, t: KThread, s: IrpState, status: num
     sys.verifierC9(
       C9.MARKED_PENDING_WITHOUT_PENDING_RETURN,
       false,
-      `${who} marked ${s.label} pending but returned ${hex(status)} instead of STATUS_PENDING`,
+      `${who} marked ${s.label} pending but returned ${statusText(status)} instead of STATUS_PENDING`,
       s.id,
     );
   }
@@ -271,14 +271,14 @@ function checkDispatchReturn(sys: NtSystem, t: KThread, s: IrpState, status: num
     sys.verifierC9(
       C9.DISPATCH_DID_NOT_COMPLETE_OR_PEND,
       true,
-      `${who} returned ${hex(status)} for ${s.label} without completing it, passing it down or returning STATUS_PENDING`,
+      `${who} returned ${statusText(status)} for ${s.label} without completing it, passing it down or returning STATUS_PENDING`,
       s.id,
     );
   } else if (s.completedStatus !== status) {
     sys.verifierC9(
       C9.DISPATCH_STATUS_MISMATCH,
       true,
-      `${who} returned ${hex(status)} but completed ${s.label} with ${hex(s.completedStatus)}`,
+      `${who} returned ${statusText(status)} but completed ${s.label} with ${statusText(s.completedStatus)}`,
       s.id,
     );
   }

@@ -46,3 +46,31 @@ export const NT_ERROR = (s: NTSTATUS): boolean => s >>> 30 === 3;
 
 /** 0xC0000120 style, for messages */
 export const hex = (n: number): string => `0x${(n >>> 0).toString(16).toUpperCase().padStart(n >>> 0 > 0xffff ? 8 : 1, '0')}`;
+
+const NAMES: ReadonlyMap<number, string> = new Map(
+  Object.entries({
+    STATUS_SUCCESS,
+    STATUS_PENDING,
+    STATUS_TIMEOUT,
+    STATUS_BUFFER_OVERFLOW,
+    STATUS_UNSUCCESSFUL,
+    STATUS_NOT_IMPLEMENTED,
+    STATUS_ACCESS_VIOLATION,
+    STATUS_INVALID_HANDLE,
+    STATUS_INVALID_PARAMETER,
+    STATUS_INVALID_DEVICE_REQUEST,
+    STATUS_ACCESS_DENIED,
+    STATUS_BUFFER_TOO_SMALL,
+    STATUS_INSUFFICIENT_RESOURCES,
+    STATUS_NOT_SUPPORTED,
+    STATUS_CANCELLED,
+    STATUS_INVALID_DEVICE_STATE,
+    STATUS_NOT_FOUND,
+  }).map(([name, value]) => [value, name]),
+);
+
+/** `STATUS_CANCELLED (0xC0000120)`, or the hex value alone when the status has no name here */
+export const statusText = (s: number): string => {
+  const name = NAMES.get(s >>> 0);
+  return name === undefined ? hex(s) : `${name} (${hex(s)})`;
+};
