@@ -3,6 +3,7 @@
 // the engine records them (DESIGN.md "Findings are named in Windows terms"; issue 2).
 import { Call } from './call.ts';
 import { describeTask } from './decisions.ts';
+import { describeFunction } from './errors.ts';
 import { BLOCKED, type Task } from './task.ts';
 import type { Finding, Outcome } from './types.ts';
 
@@ -78,14 +79,6 @@ export function hangFinding(alive: readonly Task[], deadlineMs: number, suffix: 
 
 export function notAGenerator(name: string, f: unknown): string {
   return `thread body for '${name}' must be a generator function (function* …), got ${describeFunction(f)}`;
-}
-
-function describeFunction(f: unknown): string {
-  if (typeof f !== 'function') return typeof f;
-  const kind = f.constructor?.name;
-  if (kind === 'AsyncFunction') return 'an async function (async/await is not allowed inside a run)';
-  if (kind === 'AsyncGeneratorFunction') return 'an async generator function';
-  return 'a plain function';
 }
 
 function describeValue(y: unknown): string {

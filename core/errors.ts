@@ -27,3 +27,12 @@ export const STOP_RUN: unique symbol = Symbol('irpsim.stop-run');
 export function isGeneratorFunction(f: unknown): boolean {
   return typeof f === 'function' && f.constructor?.name === 'GeneratorFunction';
 }
+
+/** what a value handed over as a thread body or routine is, for "must be a generator function" errors */
+export function describeFunction(f: unknown): string {
+  if (typeof f !== 'function') return typeof f;
+  const kind = f.constructor?.name;
+  if (kind === 'AsyncFunction') return 'an async function (async/await is not allowed inside a run)';
+  if (kind === 'AsyncGeneratorFunction') return 'an async generator function';
+  return 'a plain function';
+}

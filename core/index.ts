@@ -3,7 +3,7 @@ export { Call, trackCalls } from './call.ts';
 export { Timer } from './clock.ts';
 export type { EngineOptions } from './engine.ts';
 export { Engine } from './engine.ts';
-export { emulatorBug, isGeneratorFunction, ReplayDivergenceError, ScenarioError, STOP_RUN } from './errors.ts';
+export { describeFunction, emulatorBug, isGeneratorFunction, ReplayDivergenceError, ScenarioError, STOP_RUN } from './errors.ts';
 export { DEFAULT_LIMITS, type Limits } from './limits.ts';
 export { Block, block, Point, type Routine, type Yield } from './point.ts';
 export type { Decision, StepObserver, Strategy } from './strategy.ts';

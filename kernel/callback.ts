@@ -4,7 +4,7 @@
 // raises for that kind of routine; returning with a spin lock held is reported as Driver
 // Verifier's DDI-compliance SpinLock rule, 0xC4/0x00040009 (§6.1, §6.3) [DERIVED: no bug check fires
 // on the real machine until someone else spins on the lock].
-import { isGeneratorFunction, type Routine } from '../core/index.ts';
+import { describeFunction, isGeneratorFunction, type Routine } from '../core/index.ts';
 import { C4 } from './bugcheck.ts';
 import type { NtSystem } from './system.ts';
 import type { KThread } from './thread.ts';
@@ -12,11 +12,10 @@ import type { KThread } from './thread.ts';
 /** a routine handed to the kernel must be a generator function: a plain one is a determinism finding */
 export function requireRoutine(sys: NtSystem, f: unknown, what: string): void {
   if (isGeneratorFunction(f)) return;
-  const got = typeof f === 'function' ? `${f.constructor?.name === 'AsyncFunction' ? 'an async' : 'a plain'} function` : String(f);
   sys.engine.fail({
     kind: 'determinism',
     name: 'NOT_A_GENERATOR',
-    message: `${what} must be a generator function (function* (k, …) { … }), got ${got}`,
+    message: `${what} must be a generator function (function* (k, …) { … }), got ${describeFunction(f)}`,
   });
 }
 

@@ -3,6 +3,7 @@
 // return is ExitProcess, as after WinMain. `simulate` runs one schedule; after the run the kernel
 // reports cancelled IRPs that never completed (0xC4/0x135), and the scenario's oracle is asked.
 import {
+  describeFunction,
   type Engine,
   isGeneratorFunction,
   makeStrategy,
@@ -163,7 +164,7 @@ function startThread(sys: NtSystem, p: EPROCESS, verifier: AppVerifier, factory:
     sys.engine.fail({
       kind: 'determinism',
       name: 'NOT_A_GENERATOR',
-      message: `thread start routine ${body.name || '(anonymous)'} must be a generator function (function* (w, param) { … })`,
+      message: `thread start routine ${body.name || '(anonymous)'} must be a generator function (function* (w, param) { … }), got ${describeFunction(body)}`,
     });
   }
   return sys.createThread(p, name, (t) => {

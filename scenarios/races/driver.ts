@@ -27,8 +27,7 @@ import {
   type Routine,
   STATUS_CANCELLED,
   STATUS_PENDING,
-  STATUS_SUCCESS,
-} from '../../index.ts';
+  STATUS_SUCCESS, STATUS_INVALID_DEVICE_REQUEST } from '../../index.ts';
 import { CONTAINING_RECORD, InitializeListHead, InsertTailList, IrpListEntry, IsListEmpty, type LIST_ENTRY, NewListHead, RemoveEntryList, RemoveHeadList } from './list.ts';
 
 /** queue a request until the "hardware" finishes it */
@@ -128,4 +127,40 @@ export function* RemoveNextPendingIrp(k: KernelContext, devExt: DEVICE_EXTENSION
 /** the code the dispatch routine switches on */
 export function IoControlCodeOf(k: KernelContext, Irp: IRP): number {
   return k.IoGetCurrentIrpStackLocation(Irp).Parameters.DeviceIoControl.IoControlCode;
+}
+
+export type PendRoutine = (k: KernelContext, devExt: DEVICE_EXTENSION, Irp: IRP) => Routine<number>;
+export type HardwareRoutine = (k: KernelContext, devExt: DEVICE_EXTENSION) => Routine<number>;
+
+/** the usual IRP_MJ_DEVICE_CONTROL: IOCTL_RACE_PEND pends the request, IOCTL_RACE_COMPLETE is the "hardware done" path */
+export function PendOrComplete(pend: PendRoutine, hardwareDone: HardwareRoutine) {
+  return function* Race_DispatchDeviceControl(k: KernelContext, DeviceObject: DEVICE_OBJECT, Irp: IRP): Routine<number> {
+    const devExt = DeviceExtensionOf(DeviceObject);
+    switch (IoControlCodeOf(k, Irp)) {
+      case IOCTL_RACE_PEND:
+        return yield* pend(k, devExt, Irp);
+      case IOCTL_RACE_COMPLETE:
+        return yield* CompleteRequest(k, Irp, yield* hardwareDone(k, devExt), 0);
+      default:
+        return yield* CompleteRequest(k, Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
+    }
+  };
+}
+
+/** one request at a time, kept in devExt->PendingIrp (§2.5 enqueue, with the second exchange) */
+export function SavePendingIrp(CancelRoutine: CancelRoutine): PendRoutine {
+  return function* SavePendingIrp(k: KernelContext, devExt: DEVICE_EXTENSION, Irp: IRP): Routine<number> {
+    const oldIrql = yield* k.KeAcquireSpinLock(devExt.QueueLock);
+    yield* k.IoMarkIrpPending(Irp);
+    devExt.PendingIrp = Irp;
+    yield* k.IoSetCancelRoutine(Irp, CancelRoutine);
+    if (Irp.Cancel && (yield* k.IoSetCancelRoutine(Irp, null)) !== null) {
+      devExt.PendingIrp = null;
+      yield* k.KeReleaseSpinLock(devExt.QueueLock, oldIrql);
+      yield* CompleteRequest(k, Irp, STATUS_CANCELLED, 0);
+      return STATUS_PENDING;
+    }
+    yield* k.KeReleaseSpinLock(devExt.QueueLock, oldIrql);
+    return STATUS_PENDING;
+  };
 }

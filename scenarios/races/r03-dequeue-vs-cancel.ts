@@ -3,23 +3,11 @@
 // cancel routine, which dropped the cancel spin lock and spins on the queue lock; the dequeuer clears
 // the cancel routine but ignores that it got NULL back, and completes; the cancel routine then
 // unlinks the stale entry and completes again: 0x44, or a use after free once stage B freed it.
-import { type DEVICE_OBJECT, type IRP, type KernelContext, type Routine, STATUS_INVALID_DEVICE_REQUEST, STATUS_NOT_FOUND, STATUS_SUCCESS, type Win32Context } from '../../index.ts';
-import { type RaceApp, CancelFromAnotherThread, CompleteFromAnotherThread, IssueRequest, Shutdown, StartThread, Startup, WaitForRequest } from './app.ts';
-import { CompleteRequest, type DEVICE_EXTENSION, DeviceExtensionOf, InsertPendingIrp, IOCTL_RACE_COMPLETE, IOCTL_RACE_PEND, IoControlCodeOf, RaceDriver } from './driver.ts';
+import { type KernelContext, type Routine, STATUS_NOT_FOUND, STATUS_SUCCESS } from '../../index.ts';
+import { CompleteWhileCancelling } from './app.ts';
+import { CompleteRequest, type DEVICE_EXTENSION, InsertPendingIrp, RaceDriver, PendOrComplete } from './driver.ts';
 import { CONTAINING_RECORD, IsListEmpty, RemoveHeadList } from './list.ts';
 import { raceScenario, USE_AFTER_FREE } from './scenario.ts';
-
-function* Race_DispatchDeviceControl(k: KernelContext, DeviceObject: DEVICE_OBJECT, Irp: IRP): Routine<number> {
-  const devExt = DeviceExtensionOf(DeviceObject);
-  switch (IoControlCodeOf(k, Irp)) {
-    case IOCTL_RACE_PEND:
-      return yield* InsertPendingIrp(k, devExt, Irp);
-    case IOCTL_RACE_COMPLETE:
-      return yield* CompleteRequest(k, Irp, yield* HardwareDone(k, devExt), 0);
-    default:
-      return yield* CompleteRequest(k, Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
-  }
-}
 
 /** the hardware finished the oldest request: complete it with its data */
 function* HardwareDone(k: KernelContext, devExt: DEVICE_EXTENSION): Routine<number> {
@@ -41,16 +29,7 @@ export default raceScenario({
   race: '3',
   slug: 'dequeue-vs-cancel',
   description: 'the completion path dequeues the IRP and ignores that IoSetCancelRoutine(NULL) returned NULL',
-  driver: RaceDriver({ DeviceControl: Race_DispatchDeviceControl }),
-  main: function* (w: Win32Context, app: RaceApp) {
-    yield* Startup(w, app);
-    if (yield* IssueRequest(w, app)) {
-      yield* w.CloseHandle(yield* StartThread(w, CompleteFromAnotherThread, app));
-      yield* w.CloseHandle(yield* StartThread(w, CancelFromAnotherThread, app));
-      yield* WaitForRequest(w, app, 10_000);
-    }
-    yield* Shutdown(w, app);
-    return 0;
-  },
+  driver: RaceDriver({ DeviceControl: PendOrComplete(InsertPendingIrp, HardwareDone) }),
+  main: CompleteWhileCancelling,
   expected: USE_AFTER_FREE,
 });

@@ -4,23 +4,11 @@
 // completes the second. The cancel routine's RemoveEntryList writes through the first entry's stale
 // links and puts the completed second IRP back at the head of the queue; the next dequeue touches
 // it after it was freed.
-import { type DEVICE_OBJECT, type IRP, type KernelContext, OVERLAPPED, type Routine, STATUS_INVALID_DEVICE_REQUEST, STATUS_NOT_FOUND, STATUS_SUCCESS, type Win32Context } from '../../index.ts';
+import { type KernelContext, OVERLAPPED, type Routine, STATUS_NOT_FOUND, STATUS_SUCCESS, type Win32Context } from '../../index.ts';
 import { type RaceApp, CancelFirstFromAnotherThread, HardwareSends, IssueRequest, Shutdown, StartThread, Startup, WaitForRequest } from './app.ts';
-import { CompleteRequest, type DEVICE_EXTENSION, DeviceExtensionOf, InsertPendingIrp, IOCTL_RACE_COMPLETE, IOCTL_RACE_PEND, IoControlCodeOf, RaceDriver } from './driver.ts';
+import { CompleteRequest, type DEVICE_EXTENSION, InsertPendingIrp, IOCTL_RACE_COMPLETE, RaceDriver, PendOrComplete } from './driver.ts';
 import { CONTAINING_RECORD, IsListEmpty, RemoveHeadList } from './list.ts';
 import { raceScenario, USE_AFTER_FREE } from './scenario.ts';
-
-function* Race_DispatchDeviceControl(k: KernelContext, DeviceObject: DEVICE_OBJECT, Irp: IRP): Routine<number> {
-  const devExt = DeviceExtensionOf(DeviceObject);
-  switch (IoControlCodeOf(k, Irp)) {
-    case IOCTL_RACE_PEND:
-      return yield* InsertPendingIrp(k, devExt, Irp);
-    case IOCTL_RACE_COMPLETE:
-      return yield* CompleteRequest(k, Irp, yield* HardwareDone(k, devExt), 0);
-    default:
-      return yield* CompleteRequest(k, Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
-  }
-}
 
 /** the hardware finished the oldest request the driver still owns */
 function* HardwareDone(k: KernelContext, devExt: DEVICE_EXTENSION): Routine<number> {
@@ -49,7 +37,7 @@ export default raceScenario({
   race: '4',
   slug: 'stale-list-links',
   description: 'the dequeuer backs off from a cancelled IRP without re-initializing its list entry; the cancel routine unlinks it later',
-  driver: RaceDriver({ DeviceControl: Race_DispatchDeviceControl }),
+  driver: RaceDriver({ DeviceControl: PendOrComplete(InsertPendingIrp, HardwareDone) }),
   main: function* (w: Win32Context, app: RaceApp) {
     yield* Startup(w, app);
     const second = new OVERLAPPED();

@@ -3,33 +3,18 @@
 // completes it; stage B runs as a kernel APC in the requesting thread — this very thread, at
 // PASSIVE_LEVEL, so at its next instruction boundary — and frees the IRP; IoMarkIrpPending then
 // writes freed memory: a use after free (0xD5 with special pool).
-import { type DEVICE_OBJECT, type IRP, type KernelContext, type Routine, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_NOT_FOUND, STATUS_PENDING, STATUS_SUCCESS, type Win32Context } from '../../index.ts';
+import { type IRP, type KernelContext, type Routine, STATUS_CANCELLED, STATUS_NOT_FOUND, STATUS_PENDING, STATUS_SUCCESS, type Win32Context } from '../../index.ts';
 import { type RaceApp, CompleteFromAnotherThread, IssueRequest, Shutdown, StartThread, Startup, WaitForRequest } from './app.ts';
 import {
   CompleteRequest,
   type DEVICE_EXTENSION,
-  DeviceExtensionOf,
-  IOCTL_RACE_COMPLETE,
-  IOCTL_RACE_PEND,
-  IoControlCodeOf,
   Race_CancelRoutine,
   RaceDriver,
   RemoveNextPendingIrp,
+  PendOrComplete,
 } from './driver.ts';
 import { InsertTailList, IrpListEntry, RemoveEntryList } from './list.ts';
 import { raceScenario, USE_AFTER_FREE } from './scenario.ts';
-
-function* Race_DispatchDeviceControl(k: KernelContext, DeviceObject: DEVICE_OBJECT, Irp: IRP): Routine<number> {
-  const devExt = DeviceExtensionOf(DeviceObject);
-  switch (IoControlCodeOf(k, Irp)) {
-    case IOCTL_RACE_PEND:
-      return yield* QueuePendingIrp(k, devExt, Irp);
-    case IOCTL_RACE_COMPLETE:
-      return yield* CompleteRequest(k, Irp, yield* HardwareDone(k, devExt), 0);
-    default:
-      return yield* CompleteRequest(k, Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
-  }
-}
 
 function* QueuePendingIrp(k: KernelContext, devExt: DEVICE_EXTENSION, Irp: IRP): Routine<number> {
   const oldIrql = yield* k.KeAcquireSpinLock(devExt.QueueLock);
@@ -61,7 +46,7 @@ export default raceScenario({
   race: '7',
   slug: 'mark-pending-too-late',
   description: 'the dispatch routine calls IoMarkIrpPending after releasing the lock that made the IRP visible',
-  driver: RaceDriver({ DeviceControl: Race_DispatchDeviceControl }),
+  driver: RaceDriver({ DeviceControl: PendOrComplete(QueuePendingIrp, HardwareDone) }),
   main: function* (w: Win32Context, app: RaceApp) {
     yield* Startup(w, app);
     yield* w.CloseHandle(yield* StartThread(w, CompleteFromAnotherThread, app));

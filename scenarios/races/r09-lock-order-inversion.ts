@@ -2,8 +2,8 @@
 // queue lock and then takes the cancel spin lock to clear the routine; the cancel routine, entered
 // holding the cancel spin lock (IoCancelIrp on the CancelIoEx thread), takes the queue lock before
 // releasing it. Each thread holds the lock the other spins on: the machine hangs (ABBA deadlock).
-import { type DEVICE_OBJECT, type IRP, type KernelContext, type Routine, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_NOT_FOUND, STATUS_SUCCESS, type Win32Context } from '../../index.ts';
-import { type RaceApp, CancelFromAnotherThread, CompleteFromAnotherThread, IssueRequest, Shutdown, StartThread, Startup, WaitForRequest } from './app.ts';
+import { type DEVICE_OBJECT, type IRP, type KernelContext, type Routine, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_NOT_FOUND, STATUS_SUCCESS } from '../../index.ts';
+import { CompleteWhileCancelling } from './app.ts';
 import { CompleteRequest, type DEVICE_EXTENSION, DeviceExtensionOf, InsertPendingIrp, IOCTL_RACE_COMPLETE, IOCTL_RACE_PEND, IoControlCodeOf, RaceDriver } from './driver.ts';
 import { CONTAINING_RECORD, InitializeListHead, IrpListEntry, IsListEmpty, RemoveEntryList, RemoveHeadList } from './list.ts';
 import { raceScenario } from './scenario.ts';
@@ -55,15 +55,6 @@ export default raceScenario({
   slug: 'lock-order-inversion',
   description: 'the cancel routine takes the queue lock holding the cancel spin lock; the completion path takes them the other way round',
   driver: RaceDriver({ DeviceControl: Race_DispatchDeviceControl }),
-  main: function* (w: Win32Context, app: RaceApp) {
-    yield* Startup(w, app);
-    if (yield* IssueRequest(w, app)) {
-      yield* w.CloseHandle(yield* StartThread(w, CompleteFromAnotherThread, app));
-      yield* w.CloseHandle(yield* StartThread(w, CancelFromAnotherThread, app));
-      yield* WaitForRequest(w, app, 10_000);
-    }
-    yield* Shutdown(w, app);
-    return 0;
-  },
+  main: CompleteWhileCancelling,
   expected: { kind: 'deadlock', name: 'DEADLOCK', messageIncludes: 'IoCancelSpinLock (held by' },
 });

@@ -3,23 +3,11 @@
 // when the hardware's one signal came before the request was queued, nothing will ever complete it:
 // the exiting worker sits in IoCancelThreadIo (5 minutes on Windows), the process looks hung, and
 // Verifier reports 0xC4/0x135 for the cancelled IRP.
-import { type DEVICE_OBJECT, INFINITE, type IRP, type KernelContext, type Routine, STATUS_INVALID_DEVICE_REQUEST, STATUS_NOT_FOUND, STATUS_PENDING, STATUS_SUCCESS, type Win32Context } from '../../index.ts';
+import { INFINITE, type IRP, type KernelContext, type Routine, STATUS_NOT_FOUND, STATUS_PENDING, STATUS_SUCCESS, type Win32Context } from '../../index.ts';
 import { type RaceApp, CompleteOnceFromAnotherThread, IssueRequest, Shutdown, StartThread, Startup } from './app.ts';
-import { CompleteRequest, type DEVICE_EXTENSION, DeviceExtensionOf, IOCTL_RACE_COMPLETE, IOCTL_RACE_PEND, IoControlCodeOf, RaceDriver } from './driver.ts';
+import { CompleteRequest, type DEVICE_EXTENSION, RaceDriver, PendOrComplete } from './driver.ts';
 import { CONTAINING_RECORD, InsertTailList, IrpListEntry, IsListEmpty, RemoveHeadList } from './list.ts';
 import { raceScenario } from './scenario.ts';
-
-function* Race_DispatchDeviceControl(k: KernelContext, DeviceObject: DEVICE_OBJECT, Irp: IRP): Routine<number> {
-  const devExt = DeviceExtensionOf(DeviceObject);
-  switch (IoControlCodeOf(k, Irp)) {
-    case IOCTL_RACE_PEND:
-      return yield* QueuePendingIrp(k, devExt, Irp);
-    case IOCTL_RACE_COMPLETE:
-      return yield* CompleteRequest(k, Irp, yield* HardwareDone(k, devExt), 0);
-    default:
-      return yield* CompleteRequest(k, Irp, STATUS_INVALID_DEVICE_REQUEST, 0);
-  }
-}
 
 function* QueuePendingIrp(k: KernelContext, devExt: DEVICE_EXTENSION, Irp: IRP): Routine<number> {
   const oldIrql = yield* k.KeAcquireSpinLock(devExt.QueueLock);
@@ -53,7 +41,7 @@ export default raceScenario({
   race: '15',
   slug: 'stuck-irp-at-thread-exit',
   description: 'a request without a cancel routine outlives its thread: the exit waits in IoCancelThreadIo',
-  driver: RaceDriver({ DeviceControl: Race_DispatchDeviceControl }),
+  driver: RaceDriver({ DeviceControl: PendOrComplete(QueuePendingIrp, HardwareDone) }),
   main: function* (w: Win32Context, app: RaceApp) {
     yield* Startup(w, app);
     const hWorker = yield* StartThread(w, Worker, app);

@@ -5,18 +5,11 @@
 // requests and completes them with STATUS_CANCELLED.
 import {
   type DEVICE_OBJECT,
-  DO_BUFFERED_IO,
   type DRIVER_OBJECT,
-  FILE_DEVICE_UNKNOWN,
   IO_CSQ,
-  IRP_MJ_CLEANUP,
-  IRP_MJ_CLOSE,
-  IRP_MJ_CREATE,
-  IRP_MJ_DEVICE_CONTROL,
   type IRP,
   type KernelContext,
   type KSPIN_LOCK,
-  NT_SUCCESS,
   type Ref,
   type Routine,
   STATUS_CANCELLED,
@@ -26,7 +19,7 @@ import {
   STATUS_SUCCESS,
 } from '../../index.ts';
 import { IOCL_OVERLAP_NOTIFY, IOCTL_OVERLAP_BUFFERED_IO } from './driver.ts';
-import { CompleteSuccess, complete } from './fixed-lock.ts';
+import { CreateOverlappDevice, complete } from './fixed-lock.ts';
 
 /** the queue: a list under a driver spin lock, as the WDK sample's callbacks keep it */
 class OverlappCsq extends IO_CSQ {
@@ -70,19 +63,11 @@ function* CsqCompleteCanceledIrp(k: KernelContext, _Csq: IO_CSQ, Irp: IRP): Rout
 }
 
 export function* FixedCsqDriverEntry(k: KernelContext, DriverObject: DRIVER_OBJECT, _RegistryPath: string): Routine<number> {
-  const DeviceObject: Ref<DEVICE_OBJECT | null> = { value: null };
-  const status = yield* k.IoCreateDevice(DriverObject, 0, '\\Device\\Overlapp', FILE_DEVICE_UNKNOWN, 0, false, DeviceObject);
-  if (!NT_SUCCESS(status)) return status;
-  const dev = DeviceObject.value!;
-  dev.Flags |= DO_BUFFERED_IO;
+  const dev = yield* CreateOverlappDevice(k, DriverObject, CsqCleanup, CsqIoControl);
+  if (typeof dev === 'number') return dev;
   const Csq = new OverlappCsq(k.KeInitializeSpinLock());
   Object.assign(dev.DeviceExtension, { Csq });
   yield* k.IoCsqInitialize(Csq, CsqInsertIrp, CsqRemoveIrp, CsqPeekNextIrp, CsqAcquireLock, CsqReleaseLock, CsqCompleteCanceledIrp);
-  yield* k.IoCreateSymbolicLink('\\DosDevices\\Overlapp', '\\Device\\Overlapp');
-  DriverObject.MajorFunction[IRP_MJ_CREATE] = CompleteSuccess;
-  DriverObject.MajorFunction[IRP_MJ_CLOSE] = CompleteSuccess;
-  DriverObject.MajorFunction[IRP_MJ_CLEANUP] = CsqCleanup;
-  DriverObject.MajorFunction[IRP_MJ_DEVICE_CONTROL] = CsqIoControl;
   return STATUS_SUCCESS;
 }
 

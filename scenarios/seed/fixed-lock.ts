@@ -5,6 +5,7 @@
 // the notify request is completed; Information is the length of the data copied.
 import {
   type DEVICE_OBJECT,
+  type DispatchRoutine,
   DO_BUFFERED_IO,
   type DRIVER_OBJECT,
   FILE_DEVICE_UNKNOWN,
@@ -34,18 +35,33 @@ interface Extension {
 
 const ext = (d: DEVICE_OBJECT) => d.DeviceExtension as unknown as Extension;
 
-export function* FixedLockDriverEntry(k: KernelContext, DriverObject: DRIVER_OBJECT, _RegistryPath: string): Routine<number> {
+/**
+ * What both corrected drivers' DriverEntry does: \\Device\\Overlapp with buffered I/O and its
+ * symbolic link, CREATE and CLOSE completed at once, the given CLEANUP and DEVICE_CONTROL routines.
+ * Returns the device, or the failing status.
+ */
+export function* CreateOverlappDevice(
+  k: KernelContext,
+  DriverObject: DRIVER_OBJECT,
+  Cleanup: DispatchRoutine,
+  DeviceControl: DispatchRoutine,
+): Routine<DEVICE_OBJECT | number> {
   const DeviceObject: Ref<DEVICE_OBJECT | null> = { value: null };
   const status = yield* k.IoCreateDevice(DriverObject, 0, '\\Device\\Overlapp', FILE_DEVICE_UNKNOWN, 0, false, DeviceObject);
   if (!NT_SUCCESS(status)) return status;
-  const dev = DeviceObject.value!;
-  dev.Flags |= DO_BUFFERED_IO;
-  Object.assign(dev.DeviceExtension, { QueueLock: k.KeInitializeSpinLock(), Queue: [] } satisfies Extension);
+  DeviceObject.value!.Flags |= DO_BUFFERED_IO;
   yield* k.IoCreateSymbolicLink('\\DosDevices\\Overlapp', '\\Device\\Overlapp');
   DriverObject.MajorFunction[IRP_MJ_CREATE] = CompleteSuccess;
   DriverObject.MajorFunction[IRP_MJ_CLOSE] = CompleteSuccess;
-  DriverObject.MajorFunction[IRP_MJ_CLEANUP] = FixedCleanup;
-  DriverObject.MajorFunction[IRP_MJ_DEVICE_CONTROL] = FixedIoControl;
+  DriverObject.MajorFunction[IRP_MJ_CLEANUP] = Cleanup;
+  DriverObject.MajorFunction[IRP_MJ_DEVICE_CONTROL] = DeviceControl;
+  return DeviceObject.value!;
+}
+
+export function* FixedLockDriverEntry(k: KernelContext, DriverObject: DRIVER_OBJECT, _RegistryPath: string): Routine<number> {
+  const dev = yield* CreateOverlappDevice(k, DriverObject, FixedCleanup, FixedIoControl);
+  if (typeof dev === 'number') return dev;
+  Object.assign(dev.DeviceExtension, { QueueLock: k.KeInitializeSpinLock(), Queue: [] } satisfies Extension);
   return STATUS_SUCCESS;
 }
 
