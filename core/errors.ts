@@ -1,5 +1,6 @@
 // Tier 3 of STYLE.md 7: errors that are not modelled outcomes. Emulator bugs say '[irpsim bug]';
-// bad input from a scenario author is a ScenarioError with a one-line message.
+// bad input from a scenario author is a ScenarioError with a one-line message. The words "async"
+// below name what is rejected: async bodies are detected here so that none ever runs inside a run.
 
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
