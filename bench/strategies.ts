@@ -26,12 +26,12 @@ function systematicToHit(s: Scenario<unknown>, want: (f: Finding) => boolean, dp
   let hit = Number.POSITIVE_INFINITY;
   systematic(
     (st) => {
-      const r = simulate(s, { strategy: st, observer: st, keepTrace: false });
+      const r = simulate(s, { strategy: st, observer: dpor ? st : undefined, keepTrace: false });
       n++;
       if (hit === Number.POSITIVE_INFINITY && r.findings.some(want)) hit = n;
       return r;
     },
-    { dpor, preemptionBound: dpor ? undefined : 2, maxSchedules: CAP, stopAtFinding: false, onRun: () => {} },
+    { dpor, preemptionBound: 2, maxSchedules: CAP, stopAtFinding: false, onRun: () => {} },
   );
   return hit;
 }
@@ -59,13 +59,29 @@ export function runsToFirstHit(seeds = 20): HitRow[] {
   return rows;
 }
 
-export function exhaustive(): { dfsSchedules: number; dfsSeconds: number; dporSchedules: number; dporComplete: boolean } {
-  const s = findBuiltin('seed/fixed-lock-check')!;
-  const t0 = performance.now();
+export interface Exhaustive {
+  dfsSchedules: number;
+  dfsSeconds: number;
+  /** bounded DPOR (BPOR) at the same bound 2 */
+  bporSchedules: number;
+  bporSeconds: number;
+  /** source-set DPOR without a bound, stopped at `UNBOUNDED_CAP` schedules */
+  dporSchedules: number;
+  dporComplete: boolean;
+}
+
+export const UNBOUNDED_CAP = 5000;
+
+export function exhaustive(name = 'seed/fixed-lock-check'): Exhaustive {
+  const s = findBuiltin(name)!;
+  let t0 = performance.now();
   const dfs = systematic((st) => simulate(s, { strategy: st, keepTrace: false }), { dpor: false, preemptionBound: 2 });
   const dfsSeconds = (performance.now() - t0) / 1000;
-  const dpor = systematic((st) => simulate(s, { strategy: st, observer: st, keepTrace: false }), { dpor: true, maxSchedules: 20 * dfs.schedules });
-  return { dfsSchedules: dfs.schedules, dfsSeconds, dporSchedules: dpor.schedules, dporComplete: dpor.complete };
+  t0 = performance.now();
+  const bpor = systematic((st) => simulate(s, { strategy: st, observer: st, keepTrace: false }), { dpor: true, preemptionBound: 2 });
+  const bporSeconds = (performance.now() - t0) / 1000;
+  const dpor = systematic((st) => simulate(s, { strategy: st, observer: st, keepTrace: false }), { dpor: true, maxSchedules: UNBOUNDED_CAP });
+  return { dfsSchedules: dfs.schedules, dfsSeconds, bporSchedules: bpor.schedules, bporSeconds, dporSchedules: dpor.schedules, dporComplete: dpor.complete };
 }
 
 export async function workersRunsPerSecond(workers: number, runs: number): Promise<number> {

@@ -10,10 +10,10 @@ import { emulatorBug, isGeneratorFunction, ScenarioError, STOP_RUN } from './err
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { Block, Point, type Routine, type Yield } from './point.ts';
 import type { StepObserver, Strategy } from './strategy.ts';
-import { BLOCKED, DONE, READY, Task, WAKE_POINT } from './task.ts';
+import { BLOCKED, DONE, READY, START_POINT, Task, WAKE_POINT } from './task.ts';
 import { TraceEntry, TraceHasher } from './trace.ts';
 import { badYieldFinding, crashFinding, deadlockFinding, forgottenYieldStarFinding, hangFinding, type NewFinding, notAGenerator, outcomeOf } from './endings.ts';
-import type { DecisionKind, Finding, Outcome, RunResult, TraceEvent } from './types.ts';
+import { type Access, type DecisionKind, type Finding, fpRead, fpWrite, type Outcome, type RunResult, type TraceEvent } from './types.ts';
 
 export interface EngineOptions {
   strategy: Strategy;
@@ -28,9 +28,36 @@ export interface EngineOptions {
   keepTrace?: boolean;
   /** the layer above describes its live state (pending IRPs…) for deadlock and hang reports */
   describeState?: () => string;
-  /** told about every step (DPOR) */
+  /** told about every step with what it touched (DPOR); turns footprint tracking on */
   observer?: StepObserver;
 }
+
+/**
+ * Footprint ids above the ones `newObjectId` hands out: a task's own object (what a wake and the
+ * woken task's next step both touch, so the step a wake enables is ordered after the wake), one
+ * object every spawn touches, and plain JS objects the layers above track (`touchPlain`). Kept apart
+ * so that tracking never changes the ids — and so the labels — a run allocates.
+ */
+export const TASK_BASE = 1 << 28;
+
+/** the engine whose run tracks footprints, for objects that track themselves (see `tracked`) */
+let activeTracker: Engine | null = null;
+
+/**
+ * With a tracking engine active, a view of `o` whose every read and write touches it (Engine.track);
+ * otherwise `o`. Shared kernel and Win32 objects call it from their constructors, so that what any
+ * code does to them — the kernel's own bookkeeping as much as a driver's — is in its step's footprint.
+ */
+export function tracked<T extends object>(o: T, identity?: ReadonlySet<PropertyKey>): T {
+  return activeTracker === null ? o : activeTracker.track(o, identity);
+}
+
+/** with a tracking engine active, the running step reads or writes `o` (a key standing for some state) */
+export function touchObject(o: object, write: boolean): void {
+  activeTracker?.touchPlain(o, write);
+}
+const PLAIN_BASE = 1 << 27;
+const SPAWNS = PLAIN_BASE - 1;
 
 const NO_DESCRIPTIONS: readonly string[] = Object.freeze([]);
 
@@ -59,6 +86,14 @@ export class Engine {
   /** the 'thread' decision that chose the next step's task, or -1 */
   private chosenBy = -1;
   private readonly observer: StepObserver | undefined;
+  /** footprint tracking is on (an observer wants steps): `touch` records, `track` wraps */
+  readonly tracking: boolean;
+  /** what the running step touched so far; null = unknown (it conflicts with every step) */
+  private stepFp: Access[] | null = null;
+  /** the running step took a decision inside it (a fault, which waiter to wake) */
+  private stepDecided = false;
+  private plainIds: WeakMap<object, number> | null = null;
+  private nextPlainId = PLAIN_BASE;
 
   constructor(private readonly options: EngineOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -66,6 +101,49 @@ export class Engine {
     this.captureStacks = options.captureStacks === true;
     this.keepTrace = options.keepTrace !== false;
     this.observer = options.observer;
+    this.tracking = options.observer !== undefined;
+    activeTracker = this.tracking ? this : null;
+  }
+
+  /**
+   * The running step touches `access` (fpRead/fpWrite of an object id). DPOR's soundness rests on
+   * every step touching everything shared it reads or writes; a step whose Point declared no
+   * footprint (null) is unknown and conflicts with everything whatever it touches.
+   */
+  touch(access: Access): void {
+    if (this.stepFp !== null) this.stepFp.push(access);
+  }
+
+  /** the running step does something this layer does not describe: it conflicts with every step */
+  touchAll(): void {
+    this.stepFp = null;
+  }
+
+  /** the running step reads or writes a plain JS object the layers above share between tasks */
+  touchPlain(o: object, write: boolean): void {
+    if (this.stepFp === null) return;
+    this.stepFp.push(write ? fpWrite(this.plainId(o)) : fpRead(this.plainId(o)));
+  }
+
+  private plainId(o: object): number {
+    this.plainIds ??= new WeakMap();
+    let id = this.plainIds.get(o);
+    if (id === undefined) {
+      id = this.nextPlainId++;
+      this.plainIds.set(o, id);
+    }
+    return id;
+  }
+
+  /**
+   * With tracking on, a view of `o` whose every property read and write (Map and Set methods
+   * included) touches `o`; without tracking, `o` itself. See trackedView for what counts as a write. For state that tasks
+   * share as plain JS objects (a driver's extension, a scenario's state). Reading a key in
+   * `identity` (fields that never change, such as a label) is not a touch.
+   */
+  track<T extends object>(o: T, identity: ReadonlySet<PropertyKey> = NO_KEYS): T {
+    if (!this.tracking || PROXIES.has(o)) return o;
+    return trackedView(o, (write) => this.touchPlain(o, write), identity) as T;
   }
 
   /** a fresh id for an object that footprints name (per run, so deterministic) */
@@ -82,6 +160,7 @@ export class Engine {
     const t = new Task(this.nextTaskId++, name, gen, opts.daemon === true);
     t.slot = this.alive.length;
     this.alive.push(t);
+    if (this.stepFp !== null) this.stepFp.push(fpWrite(SPAWNS), fpWrite(TASK_BASE + t.id));
     if (!t.daemon) this.liveUserTasks++;
     return t;
   }
@@ -99,6 +178,7 @@ export class Engine {
     t.blockedOn = null;
     t.point = WAKE_POINT;
     t.resumeValue = value;
+    if (this.stepFp !== null) this.stepFp.push(fpWrite(TASK_BASE + t.id));
   }
 
   setTimer(delayMs: number, label: string, fire: () => void): Timer {
@@ -112,12 +192,14 @@ export class Engine {
   /** a decision the layers above take (a fault, which waiter to wake); 0 when count < 2 */
   choose(kind: DecisionKind, count: number, descriptions: readonly string[]): number {
     if (count < 2) return 0;
+    if (this.current !== null) this.stepDecided = true;
     return this.decide(kind, count, descriptions, null, false);
   }
 
   /** which of `tasks` (e.g. waiters of a synchronization event) goes first; option 0 = tasks[0] */
   chooseTask(kind: 'wake-one', tasks: readonly Task[]): number {
     if (tasks.length < 2) return 0;
+    if (this.current !== null) this.stepDecided = true;
     return this.decide(kind, tasks.length, NO_DESCRIPTIONS, tasks, false);
   }
 
@@ -155,6 +237,7 @@ export class Engine {
         this.loop();
       } finally {
         this.closeAll();
+        if (activeTracker === this) activeTracker = null;
       }
     }
     const s = this.log.schedule(this.options.seed, this.options.strategy.name);
@@ -175,9 +258,12 @@ export class Engine {
 
   private loop(): void {
     const maxSteps = this.limits.maxSteps;
+    const strategy = this.options.strategy;
     for (;;) {
       if (this.fatal !== null) return;
       const t = this.pickTask();
+      // a systematic strategy saw this run only repeat what it explored already
+      if (strategy.halted === true) return;
       if (t === null) {
         if (this.liveUserTasks === 0) return;
         if (!this.fireTimer()) return;
@@ -248,9 +334,26 @@ export class Engine {
     const p = t.point;
     this.hasher.addHashed(this.steps, this.nowMs, t.nameHash, p.opHash, p.data);
     if (this.keepTrace) this.trace.push(new TraceEntry(this.steps, this.nowMs, 'step', t.name, p.op, p.data, undefined));
-    if (this.observer !== undefined) this.observer.step(t.id, p.footprint, this.chosenBy);
+    const observer = this.observer;
+    if (observer !== undefined) {
+      // a task's first step and the step after a wake touch the task itself, as spawn and wake did
+      this.stepFp = p.footprint === null ? null : p === WAKE_POINT || p === START_POINT ? [fpWrite(TASK_BASE + t.id)] : p.footprint.slice();
+      this.stepDecided = false;
+    }
+    const chosenBy = this.chosenBy;
     this.chosenBy = -1;
     this.current = t;
+    try {
+      this.runStep(t);
+    } finally {
+      if (observer !== undefined) {
+        observer.step(t.id, normalize(this.stepFp), chosenBy, this.stepDecided);
+        this.stepFp = null;
+      }
+    }
+  }
+
+  private runStep(t: Task): void {
     let r: IteratorResult<Yield, unknown>;
     try {
       const v = t.resumeValue;
@@ -320,6 +423,9 @@ export class Engine {
     } catch (e) {
       if (e !== STOP_RUN) this.crash(null, e);
     }
+    // a timer fires only when no task can run: to DPOR it is a step of no task that every step
+    // before it precedes (task 0, unknown footprint)
+    this.observer?.step(0, null, -1, false);
     return this.fatal === null;
   }
 
@@ -382,4 +488,81 @@ export class Engine {
     this.current = null;
     this.alive.length = 0;
   }
+}
+
+const MUTATORS = new Set(['set', 'add', 'delete', 'clear']);
+const NO_KEYS: ReadonlySet<PropertyKey> = new Set();
+/** every view `track` made, so that a view is never wrapped again */
+const PROXIES = new WeakSet<object>();
+
+/** sorted, one access per object, a write standing for a read too */
+export function normalize(fp: Access[] | null): Access[] | null {
+  if (fp === null || fp.length < 2) return fp;
+  fp.sort((a, b) => a - b);
+  let n = 0;
+  for (const a of fp) {
+    if (n > 0 && fp[n - 1] >> 1 === a >> 1) fp[n - 1] |= a & 1;
+    else fp[n++] = a;
+  }
+  fp.length = n;
+  return fp;
+}
+
+/**
+ * The view `Engine.track` hands out. Shallow: reading a field that holds a primitive, a function or
+ * another tracked object is a read; reading one that holds any other object is a write, because
+ * whoever gets that object may change it unseen; writing a field is a write. Nested objects are
+ * never wrapped, so their identity (a list entry, a record in a WeakMap) stays what the code made.
+ */
+function trackedView(o: object, touch: (write: boolean) => void, identity: ReadonlySet<PropertyKey>): object {
+  let view: object;
+  if (o instanceof Map || o instanceof Set) {
+    view = new Proxy(o, {
+      get(target, key) {
+        const v = Reflect.get(target, key, target);
+        if (typeof v !== 'function') {
+          touch(false);
+          return v;
+        }
+        return (...args: unknown[]) => {
+          touch(typeof key === 'string' && MUTATORS.has(key));
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  } else {
+    view = new Proxy(o, {
+      get(target, key, receiver) {
+        const v = Reflect.get(target, key, receiver);
+        if (identity.has(key)) return v;
+        // a method or accessor found on the prototype is code, not state (an accessor's own reads
+        // go through this view and touch); a key the object lacks is state someone may add later
+        if (!Object.hasOwn(target, key) && key in target) return v;
+        touch(typeof v === 'object' && v !== null && !PROXIES.has(v));
+        return v;
+      },
+      set(target, key, value, receiver) {
+        touch(true);
+        return Reflect.set(target, key, value, receiver);
+      },
+      deleteProperty(target, key) {
+        touch(true);
+        return Reflect.deleteProperty(target, key);
+      },
+      defineProperty(target, key, desc) {
+        touch(true);
+        return Reflect.defineProperty(target, key, desc);
+      },
+      has(target, key) {
+        touch(false);
+        return Reflect.has(target, key);
+      },
+      ownKeys(target) {
+        touch(false);
+        return Reflect.ownKeys(target);
+      },
+    });
+  }
+  PROXIES.add(view);
+  return view;
 }

@@ -2,7 +2,7 @@
 export { Call, trackCalls } from './call.ts';
 export { Timer } from './clock.ts';
 export type { EngineOptions } from './engine.ts';
-export { Engine } from './engine.ts';
+export { Engine, normalize, touchObject, tracked } from './engine.ts';
 export { describeFunction, emulatorBug, isGeneratorFunction, ReplayDivergenceError, ScenarioError, STOP_RUN } from './errors.ts';
 export { DEFAULT_LIMITS, type Limits } from './limits.ts';
 export { Block, block, Point, type Routine, type Yield } from './point.ts';

@@ -27,10 +27,17 @@ export interface Strategy {
   readonly name: string;
   /** returns an index in [0, d.count) */
   choose(d: Decision): number;
+  /** set by a systematic strategy when the rest of the run can only repeat explored schedules: the engine ends the run */
+  readonly halted?: boolean;
 }
 
 /** told about every task step, for strategies that reason about dependence (DPOR) */
 export interface StepObserver {
-  /** task `taskId` runs a step touching `footprint` (null = unknown); `decision` chose it, or -1 */
-  step(taskId: number, footprint: Footprint | null, decision: number): void;
+  /**
+   * Task `taskId` (0: a timer firing) ran a step that touched `footprint` (null = unknown, it
+   * conflicts with everything): what its Point declared plus what it touched while it ran.
+   * `decision` is the index of the 'thread' decision that chose it, or -1; `decided` says the step
+   * took a decision inside it (a fault, a waiter to wake).
+   */
+  step(taskId: number, footprint: Footprint | null, decision: number, decided: boolean): void;
 }

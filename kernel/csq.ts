@@ -4,7 +4,7 @@
 // after the CSQ lock is released, never under it. The library owns Irp->Tail.Overlay.DriverContext[3]
 // (the IO_CSQ, or the caller's IO_CSQ_IRP_CONTEXT). The driver's callbacks are generator functions
 // taking k first, then the C parameters (API.md "Kernel side").
-import { fpWrite, type Ref } from '../core/index.ts';
+import { fpWrite, type Ref, tracked } from '../core/index.ts';
 import { IoSetCancelRoutine } from './cancel.ts';
 import { requireRoutine } from './callback.ts';
 import { IO_TYPE_CSQ, IO_TYPE_CSQ_EX, IO_TYPE_CSQ_IRP_CONTEXT } from './constants.ts';
@@ -33,6 +33,10 @@ export class IO_CSQ {
   CsqReleaseLock: CsqReleaseLock | null = null;
   CsqCompleteCanceledIrp: CsqCompleteCanceledIrp | null = null;
   ReservePointer: unknown = null;
+  constructor() {
+    // biome-ignore lint/correctness/noConstructorReturn: the tracking view stands for the object (DPOR)
+    return tracked(this);
+  }
 }
 
 /** tracks one queued IRP for IoCsqRemoveIrp; `Irp` becomes null once the IRP is cancelled or removed */
@@ -40,6 +44,10 @@ export class IO_CSQ_IRP_CONTEXT {
   Type = 0;
   Irp: IRP | null = null;
   Csq: IO_CSQ | null = null;
+  constructor() {
+    // biome-ignore lint/correctness/noConstructorReturn: the tracking view stands for the object (DPOR)
+    return tracked(this);
+  }
 }
 
 type Callbacks = readonly [CsqInsertIrp | CsqInsertIrpEx, CsqRemoveIrp, CsqPeekNextIrp, CsqAcquireLock, CsqReleaseLock, CsqCompleteCanceledIrp];

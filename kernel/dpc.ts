@@ -3,7 +3,8 @@
 // KeRemoveQueueDpc. A queued DPC runs once on the DPC system thread (workers.ts) at DISPATCH_LEVEL,
 // taken off the queue before its routine is called (ReactOS KiRetireDpcList), so the routine may
 // queue it again. Importance and target processors are not modelled: one DPC runs at a time.
-import { fpWrite } from '../core/index.ts';
+import { IDENTITY } from './objects.ts';
+import { fpWrite, tracked } from '../core/index.ts';
 import { runSystemRoutine, requireRoutine } from './callback.ts';
 import { DISPATCH_LEVEL } from './constants.ts';
 import type { KernelContext } from './context.ts';
@@ -31,7 +32,10 @@ export class KDPC {
   constructor(
     /** the engine object id footprints use */
     readonly oid: number,
-  ) {}
+  ) {
+    // biome-ignore lint/correctness/noConstructorReturn: the tracking view stands for the object (DPOR)
+    return tracked(this, IDENTITY);
+  }
   get label(): string {
     return `dpc#${this.oid}`;
   }

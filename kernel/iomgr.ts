@@ -2,7 +2,7 @@
 // verifier's checks around a dispatch routine (spec/kernel.md §1.2–1.3, §6.2), and IRP allocation
 // with the three buffering methods (§1.1 step 6). A device has one stack location: irpsim models a
 // single (top-level, monolithic) driver per device, as the seed and the WDK samples are.
-import { emulatorBug, fpWrite, type Ref } from '../core/index.ts';
+import { emulatorBug, fpWrite, type Ref, tracked } from '../core/index.ts';
 import { C9 } from './bugcheck.ts';
 import {
   IRP_BUFFERED_IO,
@@ -41,7 +41,7 @@ export class DRIVER_OBJECT extends KObject {
   DriverUnload: DriverUnload | null = null;
   DeviceObject: DEVICE_OBJECT | null = null;
   /** whatever the driver keeps globally (a C driver's globals live in its module instead) */
-  DriverExtension: Record<string, unknown> = {};
+  DriverExtension: Record<string, unknown> = tracked({});
   constructor(
     oid: number,
     readonly DriverName: string,
@@ -120,7 +120,8 @@ export function* IoCreateDevice(
   const sys = k.sys;
   yield* sp(sys, k.thread, 'IoCreateDevice', DeviceName ?? '');
   if (DeviceName !== null && sys.namespace.has(canonicalName(DeviceName))) return STATUS_OBJECT_NAME_COLLISION;
-  const dev = new DEVICE_OBJECT(sys.engine.newObjectId(), DriverObject, DeviceType, {}, Exclusive);
+  // the extension is an object of its own to DPOR: the driver's state, apart from the device's
+  const dev = new DEVICE_OBJECT(sys.engine.newObjectId(), DriverObject, DeviceType, tracked({}), Exclusive);
   if (DeviceName !== null) {
     dev.objectName = DeviceName;
     sys.namespace.set(canonicalName(DeviceName), dev);

@@ -3,6 +3,8 @@
 // after stage B frees it, any touch is a use-after-free finding (Driver Verifier allocates IRPs
 // from special pool, so the real machine faults: spec/kernel.md §6.1, 0xD5 [DERIVED]).
 // The kernel itself reads and writes `irp.s` (IrpState), which is never poisoned.
+import { IDENTITY } from './objects.ts';
+import { tracked } from '../core/index.ts';
 import type { KEVENT } from './dispatcher.ts';
 import type { DEVICE_OBJECT, FILE_OBJECT } from './iomgr.ts';
 import type { KThread } from './thread.ts';
@@ -94,6 +96,8 @@ export class IrpState {
   ) {
     this.stack = [new IO_STACK_LOCATION(major, fileObject)];
     this.fileObject = fileObject;
+    // biome-ignore lint/correctness/noConstructorReturn: the tracking view stands for the object (DPOR)
+    return tracked(this, IDENTITY);
   }
 
   get label(): string {
@@ -132,7 +136,8 @@ class AssociatedIrpView {
 }
 
 class OverlayView {
-  readonly listEntry = { Flink: null as unknown, Blink: null as unknown };
+  /** an object of its own to DPOR: drivers link it into their lists */
+  readonly listEntry = tracked({ Flink: null as unknown, Blink: null as unknown });
   constructor(private readonly irp: IRP) {}
   get DriverContext(): unknown[] {
     return this.irp.touch('Tail.Overlay.DriverContext').driverContext;

@@ -1,7 +1,7 @@
 // The machine: one engine, the object namespace, processes and threads, the cancel spin lock and
 // the system threads. Everything that crosses threads — waking, APCs, bug checks — goes through
 // here. Kernel code runs on whatever thread called it (DESIGN.md "Threads are generator functions").
-import { emulatorBug, type Engine, type Finding, type Routine, STOP_RUN, type Yield } from '../core/index.ts';
+import { emulatorBug, type Engine, type Finding, type Routine, STOP_RUN, tracked, type Yield } from '../core/index.ts';
 import { BUGCHECK, type BugCheckName } from './bugcheck.ts';
 import type { RaceWindow } from './coverage.ts';
 import { type DispatcherObject, KEVENT, unregister, type WakeReason, waitTest } from './dispatcher.ts';
@@ -31,8 +31,8 @@ export const NO_FAULTS: Readonly<Faults> = Object.freeze({ forcePending: false, 
 const TERMINATED = Symbol('terminated');
 
 export class NtSystem {
-  readonly namespace = new Map<string, KObject>();
-  readonly processes: EPROCESS[] = [];
+  readonly namespace = tracked(new Map<string, KObject>());
+  readonly processes: EPROCESS[] = tracked([]);
   readonly systemProcess: EPROCESS;
   readonly cancelLock: KSPIN_LOCK;
   /** every IRP allocated in the run, for the end-of-run checks */

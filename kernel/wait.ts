@@ -3,7 +3,7 @@
 // and the wait resumes with what is left of its timeout; an alertable user-mode wait returns
 // STATUS_USER_APC when a user APC is queued. Scheduling points (`sp`) deliver pending kernel APCs
 // first, as a real thread takes an APC interrupt whenever its IRQL is below APC_LEVEL.
-import { block, type Footprint, Point, type Routine } from '../core/index.ts';
+import { block, EMPTY_FOOTPRINT, type Footprint, Point, type Routine } from '../core/index.ts';
 import { APC_LEVEL, DISPATCH_LEVEL, PASSIVE_LEVEL } from './constants.ts';
 import { canSatisfy, consumeFor, type DispatcherObject, WaitBlock, type WakeReason } from './dispatcher.ts';
 import { STATUS_TIMEOUT, STATUS_USER_APC } from './status.ts';
@@ -13,7 +13,7 @@ import type { KThread } from './thread.ts';
 export type { Routine };
 
 /** a scheduling point of thread `t` before `op` takes effect; pending kernel APCs run first */
-export function* sp(sys: NtSystem, t: KThread, op: string, data?: string | number, fp?: Footprint): Routine<void> {
+export function* sp(sys: NtSystem, t: KThread, op: string, data?: string | number, fp: Footprint = EMPTY_FOOTPRINT): Routine<void> {
   for (;;) {
     yield new Point(op, data, fp);
     if (t.kernelApcs.length === 0 || t.irql !== PASSIVE_LEVEL) return;

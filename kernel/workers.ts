@@ -2,7 +2,7 @@
 // DISPATCH_LEVEL and one worker thread running work items (and deferred object deletion) at
 // PASSIVE_LEVEL, both daemons in the System process. Deliberate simplification: one DPC thread, so
 // two DPCs never run at the same time (on a real multiprocessor they can, on different CPUs).
-import type { Routine, Yield } from '../core/index.ts';
+import { type Routine, tracked, type Yield } from '../core/index.ts';
 import { DISPATCH_LEVEL, PASSIVE_LEVEL, SynchronizationEvent } from './constants.ts';
 import type { KEVENT } from './dispatcher.ts';
 import type { NtSystem } from './system.ts';
@@ -26,8 +26,8 @@ function queuesOf(sys: NtSystem) {
   let q = queues.get(sys);
   if (q === undefined) {
     q = {
-      dpc: { items: [], ready: sys.newEvent(SynchronizationEvent, false), thread: null },
-      work: { items: [], ready: sys.newEvent(SynchronizationEvent, false), thread: null },
+      dpc: tracked<Queue>({ items: [], ready: sys.newEvent(SynchronizationEvent, false), thread: null }),
+      work: tracked<Queue>({ items: [], ready: sys.newEvent(SynchronizationEvent, false), thread: null }),
     };
     queues.set(sys, q);
   }

@@ -4,7 +4,8 @@
 // (0xE4/0x1), freeing one is 0xE4/0x2, a bad QueueType 0xE4/0x6; returning at a raised IRQL is
 // WORKER_THREAD_RETURNED_AT_BAD_IRQL (0xE1) (windows-driver-docs bug-check-0xe4, -0xe1). The three
 // queue types share one worker thread; the device reference that blocks unloading is not modelled.
-import { fpWrite } from '../core/index.ts';
+import { IDENTITY } from './objects.ts';
+import { fpWrite, tracked } from '../core/index.ts';
 import { E4 } from './bugcheck.ts';
 import { requireRoutine, runSystemRoutine } from './callback.ts';
 import { HyperCriticalWorkQueue, PASSIVE_LEVEL } from './constants.ts';
@@ -24,7 +25,10 @@ export class IO_WORKITEM {
   constructor(
     readonly oid: number,
     readonly DeviceObject: DEVICE_OBJECT,
-  ) {}
+  ) {
+    // biome-ignore lint/correctness/noConstructorReturn: the tracking view stands for the object (DPOR)
+    return tracked(this, IDENTITY);
+  }
   get label(): string {
     return `workitem#${this.oid}`;
   }

@@ -5,6 +5,7 @@
 // while a request it issued is still pending. Each distinct problem is reported once per run. A
 // "stale" wait is one on a value the thread last knew as another object: getting a handle from a
 // Create/Open call refreshes what the thread knows, so create-wait-close loops are not reported.
+import { touchObject, tracked } from '../core/index.ts';
 import type { KObject, KThread } from '../kernel/index.ts';
 import { IoCompletionPort, STATUS_PENDING } from '../kernel/index.ts';
 import { objectOf, type W32, waitableOf } from './base.ts';
@@ -17,10 +18,21 @@ interface Pending {
 }
 
 export class AppVerifier {
+  // each table is tracked on its own (DPOR), each thread's handle memory too, and who closed a
+  // handle value per value: a wait touches its thread's memory and the value it waits on, so two
+  // threads' waits on different handles stay independent
   private readonly closed = new Map<number, { label: string; by: string }>();
-  private readonly seen = new Map<KThread, Map<number, KObject>>();
-  private readonly pending = new Map<OVERLAPPED, Pending>();
-  private readonly reported = new Set<string>();
+  private readonly closedKeys = new Map<number, object>();
+  private readonly seen = tracked(new Map<KThread, Map<number, KObject>>());
+  private readonly pending = tracked(new Map<OVERLAPPED, Pending>());
+  private readonly reported = tracked(new Set<string>());
+
+  private closedOf(v: number, write: boolean): { label: string; by: string } | undefined {
+    let key = this.closedKeys.get(v);
+    if (key === undefined) this.closedKeys.set(v, (key = {}));
+    touchObject(key, write);
+    return this.closed.get(v);
+  }
 
   private report(w: W32, key: string, name: string, message: string): void {
     if (this.reported.has(key)) return;
@@ -32,9 +44,9 @@ export class AppVerifier {
     if (h === -1 || h === -2) return;
     const v = h & ~3;
     const o = objectOf(w, v);
-    const closed = this.closed.get(v);
+    const closed = this.closedOf(v, false);
     let seen = this.seen.get(w.thread);
-    if (seen === undefined) this.seen.set(w.thread, (seen = new Map()));
+    if (seen === undefined) this.seen.set(w.thread, (seen = tracked(new Map())));
     const before = seen.get(v);
     if (o === undefined && closed !== undefined) {
       this.report(w, `closed-wait:${w.thread.name}:${v}`, 'WAIT_ON_CLOSED_HANDLE', `${w.thread.name} waits on handle ${v}, which ${closed.by} closed (it named ${closed.label})`);
@@ -54,7 +66,7 @@ export class AppVerifier {
     const o = objectOf(w, h);
     if (o === undefined) return;
     let seen = this.seen.get(w.thread);
-    if (seen === undefined) this.seen.set(w.thread, (seen = new Map()));
+    if (seen === undefined) this.seen.set(w.thread, (seen = tracked(new Map())));
     seen.set(h & ~3, o);
   }
 
@@ -67,6 +79,7 @@ export class AppVerifier {
       if (t === w.thread || t.wait === null || d === null || !t.wait.objects.includes(d)) continue;
       this.report(w, `close-waited:${h}:${t.name}`, 'HANDLE_CLOSED_WHILE_WAITED_ON', `${w.thread.name} closes handle ${h} (${o.label}) while ${t.name} waits on it`);
     }
+    this.closedOf(h & ~3, true);
     this.closed.set(h & ~3, { label: o.label, by: w.thread.name });
   }
 

@@ -1,7 +1,7 @@
 // What every Win32 function shares: the thread's last error, handle resolution (pseudo-handles,
 // low two bits ignored), Nt status to Win32 error, the scheduling point each call begins with, and
 // running queued user APCs after an alertable wait (spec/usermode.md §2, §5, §6.1).
-import { type Footprint, fpWrite, Point, type Routine } from '../core/index.ts';
+import { EMPTY_FOOTPRINT, type Footprint, fpWrite, Point, type Routine } from '../core/index.ts';
 import {
   type DispatcherObject,
   FILE_OBJECT,
@@ -62,7 +62,7 @@ export function footprintOf(w: W32, handles: readonly number[]): Footprint {
 }
 
 /** the scheduling point a Win32 call starts with (before it takes effect) */
-export function* enter(w: W32, api: string, data?: string | number, fp?: Footprint): Routine<void> {
+export function* enter(w: W32, api: string, data?: string | number, fp: Footprint = EMPTY_FOOTPRINT): Routine<void> {
   const { sys, thread: t } = w;
   // kernel/wait.ts sp(), inlined: this runs on every Win32 call
   for (;;) {
@@ -75,7 +75,7 @@ export function* enter(w: W32, api: string, data?: string | number, fp?: Footpri
     t.process.exiting = true;
     if (t.process.exitStatus === 259) t.process.exitStatus = 1;
     for (const other of t.process.threads) sys.terminate(other, 1);
-    yield new Point('process-exit');
+    yield new Point('process-exit', undefined, EMPTY_FOOTPRINT);
   }
 }
 

@@ -92,7 +92,9 @@ export function simulate<S>(scenario: Scenario<S>, options: SimulateOptions = {}
   let sys: NtSystem | null = null;
   let state = scenario.state?.() as S;
   const setup = (engine: Engine) => {
-    state = scenario.state?.() as S;
+    // under DPOR the threads' shared state is tracked like any kernel object (README "DPOR")
+    const raw = scenario.state?.();
+    state = (typeof raw === 'object' && raw !== null ? engine.track(raw) : raw) as S;
     sys = boot(engine, scenario, state);
     if (options.faults !== undefined) sys.faults = { ...NO_FAULTS, ...options.faults };
   };

@@ -1,7 +1,7 @@
 // Threads and APCs (spec/usermode.md §2.2, §4.4, §6.1): CreateThread with a generator start
 // routine, ExitThread / TerminateThread / ExitProcess (termination cancels the thread's I/O through
 // the kernel's rundown), GetExitCodeThread, QueueUserAPC.
-import { Point, type Ref, type Routine } from '../core/index.ts';
+import { EMPTY_FOOTPRINT, Point, type Ref, type Routine } from '../core/index.ts';
 import { KThread, STILL_ACTIVE } from '../kernel/index.ts';
 import { describeHandle, enter, objectOf, SetLastErrorOf, type W32 } from './base.ts';
 import { ERROR_GEN_FAILURE, ERROR_INVALID_HANDLE } from './errors.ts';
@@ -44,7 +44,7 @@ export function* ExitThread(w: W32, dwExitCode: number): Routine<never> {
   yield* enter(w, 'ExitThread', dwExitCode);
   w.verifier.threadExit(w);
   w.sys.terminate(w.thread, dwExitCode);
-  yield new Point('ExitThread.terminate');
+  yield new Point('ExitThread.terminate', undefined, EMPTY_FOOTPRINT);
   throw new Error('[irpsim bug] ExitThread returned');
 }
 
@@ -73,7 +73,7 @@ export function* ExitProcess(w: W32, uExitCode: number): Routine<never> {
   if (p.exitStatus === STILL_ACTIVE) p.exitStatus = uExitCode;
   for (const t of p.threads.slice()) if (t !== w.thread) w.sys.terminate(t, uExitCode);
   w.sys.terminate(w.thread, uExitCode);
-  yield new Point('ExitProcess.terminate');
+  yield new Point('ExitProcess.terminate', undefined, EMPTY_FOOTPRINT);
   throw new Error('[irpsim bug] ExitProcess returned');
 }
 

@@ -24,13 +24,14 @@ export interface CheckOptions {
 }
 
 export async function checkCommand(name: string, o: CheckOptions): Promise<number> {
-  const bound = o.dpor ? undefined : int('--bound', o.bound, 0, 2);
+  // --bound none: every schedule (DFS) or every equivalence class (DPOR); with a bound, DPOR is BPOR
+  const bound = o.bound === 'none' ? undefined : int('--bound', o.bound, 0, 2);
   const max = int('--max', o.max, 1, 200_000);
   const scenario = await loadScenario(name);
   const t0 = performance.now();
   const coverage: Record<string, number> = {};
   const faults = parseFaults(o.faults);
-  const res = systematic((s) => simulate(scenario, { strategy: s, observer: s, keepTrace: false, faults }), {
+  const res = systematic((s) => simulate(scenario, { strategy: s, observer: o.dpor ? s : undefined, keepTrace: false, faults }), {
     dpor: o.dpor === true,
     preemptionBound: bound,
     maxSchedules: max,
@@ -38,7 +39,7 @@ export async function checkCommand(name: string, o: CheckOptions): Promise<numbe
     onRun: (r) => addCoverage(coverage, r.coverage),
   });
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
-  const what = o.dpor ? 'DPOR, no preemption bound' : `preemption bound ${bound}`;
+  const what = `${o.dpor ? 'DPOR, ' : ''}${bound === undefined ? 'no preemption bound' : `preemption bound ${bound}`}`;
   if (o.json) {
     io.out(`${JSON.stringify({ complete: res.complete, schedules: res.schedules, findings: res.findings.map((f) => f.finding), limit: res.limit, coverage })}\n`);
     return res.findings.length > 0 ? 1 : 0;
@@ -59,7 +60,7 @@ export async function checkCommand(name: string, o: CheckOptions): Promise<numbe
     formatVersion: 1,
     irpsimVersion: IRPSIM_VERSION,
     scenario: { name, sourceHash: scenarioSourceHash(scenario, findBuiltin(name) === undefined ? name : undefined) },
-    strategy: o.dpor ? 'dpor' : `dfs:${bound}`,
+    strategy: `${o.dpor ? 'dpor' : 'dfs'}${bound === undefined ? '' : `:${bound}`}`,
     seed: 0,
     choices: r.schedule.choices,
     labels: r.schedule.labels,

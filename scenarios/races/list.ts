@@ -3,7 +3,7 @@
 // ports — including what C does with a stale entry: RemoveEntryList writes through whatever Flink and
 // Blink still hold (spec/kernel.md §8 items 3–4), and an entry never linked (NULL links) faults.
 // CONTAINING_RECORD for IRPs: IrpListEntry(Irp) is &Irp->Tail.Overlay.ListEntry.
-import type { IRP } from '../../index.ts';
+import { type IRP, tracked } from '../../index.ts';
 
 export interface LIST_ENTRY {
   Flink: LIST_ENTRY;
@@ -12,7 +12,8 @@ export interface LIST_ENTRY {
 
 /** a list head (or a local LIST_ENTRY), initialized to the empty list */
 export function NewListHead(): LIST_ENTRY {
-  const head = {} as LIST_ENTRY;
+  // tracked: under DPOR each link's reads and writes are in the step's footprint
+  const head = tracked({} as LIST_ENTRY);
   InitializeListHead(head);
   return head;
 }

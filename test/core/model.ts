@@ -33,7 +33,7 @@ export function model(e: Engine): Model {
     yield* block(`ev#${ev.id}`);
   }
   function* sleepGen(ms: number) {
-    yield new Point('sleep', ms);
+    yield new Point('sleep', ms, []);
     const t = e.current!;
     e.setTimer(ms, `wake ${t.name}`, () => e.wake(t));
     yield* block(`sleep ${ms} ms`);
