@@ -335,21 +335,21 @@ export class Engine {
     this.hasher.addHashed(this.steps, this.nowMs, t.nameHash, p.opHash, p.data);
     if (this.keepTrace) this.trace.push(new TraceEntry(this.steps, this.nowMs, 'step', t.name, p.op, p.data, undefined));
     const observer = this.observer;
-    if (observer !== undefined) {
-      // a task's first step and the step after a wake touch the task itself, as spawn and wake did
-      this.stepFp = p.footprint === null ? null : p === WAKE_POINT || p === START_POINT ? [fpWrite(TASK_BASE + t.id)] : p.footprint.slice();
-      this.stepDecided = false;
-    }
     const chosenBy = this.chosenBy;
     this.chosenBy = -1;
     this.current = t;
+    if (observer === undefined) {
+      this.runStep(t);
+      return;
+    }
+    // a task's first step and the step after a wake touch the task itself, as spawn and wake did
+    this.stepFp = p.footprint === null ? null : p === WAKE_POINT || p === START_POINT ? [fpWrite(TASK_BASE + t.id)] : p.footprint.slice();
+    this.stepDecided = false;
     try {
       this.runStep(t);
     } finally {
-      if (observer !== undefined) {
-        observer.step(t.id, normalize(this.stepFp), chosenBy, this.stepDecided);
-        this.stepFp = null;
-      }
+      observer.step(t.id, normalize(this.stepFp), chosenBy, this.stepDecided);
+      this.stepFp = null;
     }
   }
 
