@@ -5,11 +5,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type Faults, type Finding, makeStrategy, RACE_WINDOWS, type Scenario, type Schedule, shrinkSchedule, simulate } from '../index.ts';
-import { failureFileName, writeFailureFile } from '../cli/failure-file.ts';
+import { type Faults, type Finding, makeStrategy, RACE_WINDOWS, type Scenario, ScenarioError, type Schedule, shrinkSchedule, simulate } from '../index.ts';
 import { findBuiltin } from '../scenarios/index.ts';
-import { scenarioSourceHash } from './load.ts';
-import { calibrate, collect, type FirstHit, findingKey, type RunPlan, runOne } from './runs.ts';
+import { BadInputError, scenarioSourceHash } from './load.ts';
+import { calibrate, collect, epochNow, type FirstHit, findingKey, newUnit, type RunPlan, runBatch, runOne, SharedRuns, type Split } from './runs.ts';
 import type { WorkerMessage, WorkerTask } from './worker.ts';
 
 export interface ExploreOptions {
@@ -28,7 +27,7 @@ export interface ExploreOptions {
   onProgress?: (runs: number, total: number, findings: number) => void;
   /** fault choices to explore with every run (recorded in failure files) */
   faults?: Partial<Faults>;
-  /** stop as soon as a finding satisfies this (in-process runs only) */
+  /** stop as soon as a finding satisfies this (with workers: every unit stops taking runs) */
   until?: (f: Finding) => boolean;
 }
 
@@ -54,6 +53,9 @@ export const IRPSIM_VERSION = '0.1.0';
 
 export async function explore(scenario: Scenario<unknown>, options: ExploreOptions = {}): Promise<ExploreReport> {
   const t0 = performance.now();
+  // loaded only when files are written: the failure-file schema (zod, ~95 modules) stays out of
+  // the graph every worker thread loads through index.ts
+  if (options.outDir !== undefined) failureFiles ??= await import('../cli/failure-file.ts');
   const plan: RunPlan = {
     strategy: options.strategy ?? 'portfolio',
     baseSeed: options.seed ?? 0,
@@ -76,7 +78,7 @@ export async function explore(scenario: Scenario<unknown>, options: ExploreOptio
   const runs =
     workers === 1
       ? runHere(scenario, plan, shard, total, deadline, onHit, options, coverage)
-      : await runInWorkers(options.scenarioRef ?? scenario.name, plan, shard, total, deadline, workers, onHit, options, coverage);
+      : await runShared(scenario, options.scenarioRef ?? scenario.name, plan, shard, total, deadline, workers, onHit, options, coverage, () => hits.size);
   const findings = [...hits.values()].sort((a, b) => a.run - b.run || (a.key < b.key ? -1 : 1)).map((h) => finish(scenario, options, h));
   return { scenario: scenario.name, runs, findings, elapsedMs: performance.now() - t0, coverage: sortCoverage(coverage) };
 }
@@ -107,7 +109,17 @@ function runHere(
   return runs;
 }
 
-async function runInWorkers(
+/**
+ * More than one unit: the main thread is unit 0 and runs too (its code is warm, and it would
+ * otherwise only wait), units 1…n−1 are worker threads. All take run indices from one shared
+ * counter (runs.ts), so the split follows each unit's real speed and a worker still booting (tsx,
+ * module loading) costs nothing: when no index is left, a worker that never started is cancelled
+ * and terminated instead of awaited. Every index runs exactly once, so hits and coverage are those
+ * of one thread. A failing worker stops every unit; its error is rethrown as one line (its class
+ * kept for bad input), after the hits received so far were written.
+ */
+async function runShared(
+  scenario: Scenario<unknown>,
   ref: string,
   plan: RunPlan,
   shard: { index: number; count: number },
@@ -117,35 +129,112 @@ async function runInWorkers(
   onHit: (h: FirstHit) => void,
   options: ExploreOptions,
   coverage: Record<string, number>,
+  found: () => number,
 ): Promise<number> {
-  const progress = new Array(n).fill(0);
-  const jobs = [...Array(n).keys()].map((w) => {
-    const task: WorkerTask = {
-      scenario: ref,
-      plan,
-      start: shard.index + w * shard.count,
-      stride: n * shard.count,
-      end: total * shard.count,
-      deadline: deadline === Number.POSITIVE_INFINITY ? Number.MAX_SAFE_INTEGER : deadline,
-    };
-    return new Promise<number>((resolve, reject) => {
-      const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: task });
+  const split: Split = { first: shard.index, stride: shard.count, total };
+  const shared = SharedRuns.create(n);
+  const until = options.until;
+  const hit = (h: FirstHit) => {
+    onHit(h);
+    if (until?.(h.finding)) shared.stop();
+  };
+  const progress = new Array<number>(n).fill(0);
+  const report = () => options.onProgress?.(progress.reduce((a, b) => a + b, 0), total, found());
+  let failure: Error | null = null;
+  const fail = (e: Error) => {
+    failure ??= e;
+    shared.stop();
+  };
+  const end = deadline === Number.POSITIVE_INFINITY ? deadline : epochNow() + (deadline - performance.now());
+  const workers: { worker: Worker; finished: Promise<void>; cancelled: boolean }[] = [];
+  for (let unit = 1; unit < n; unit++) {
+    const task: WorkerTask = { scenario: ref, plan, split, unit, deadline: end, shared: shared.buffer };
+    const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: task, execArgv: workerExecArgv() });
+    const w = { worker, finished: Promise.resolve(), cancelled: false };
+    w.finished = new Promise<void>((resolve) => {
+      let done = false;
       worker.on('message', (m: WorkerMessage) => {
-        if (m.type === 'hit') onHit(m.hit);
-        else if (m.type === 'progress' || m.type === 'done') {
-          progress[w] = m.runs;
-          options.onProgress?.(progress.reduce((a, b) => a + b, 0), total, 0);
-          if (m.type === 'done') {
-            for (const [w, n] of Object.entries(m.coverage)) coverage[w] = (coverage[w] ?? 0) + n;
-            resolve(m.runs);
-          }
-        } else reject(new Error(m.message));
+        if (m.type === 'hit') hit(m.hit);
+        else if (m.type === 'progress') {
+          progress[unit] = m.runs;
+          report();
+        } else if (m.type === 'done') {
+          done = true;
+          progress[unit] = m.runs;
+          addCounts(coverage, m.coverage);
+          resolve();
+        } else {
+          done = true;
+          fail(workerError(unit, m));
+          resolve();
+        }
       });
-      worker.on('error', reject);
+      worker.on('error', (e) => {
+        done = true;
+        fail(workerError(unit, e));
+        resolve();
+      });
+      worker.on('exit', (code) => {
+        if (!done && !w.cancelled) fail(new Error(`explore worker ${unit} exited with code ${code} before finishing its runs`));
+        resolve();
+      });
     });
-  });
-  const counts = await Promise.all(jobs);
-  return counts.reduce((a, b) => a + b, 0);
+    workers.push(w);
+  }
+  try {
+    const here = newUnit();
+    const fresh = (hs: FirstHit[]) => {
+      for (const h of hs) onHit(h);
+      return until !== undefined && hs.some((h) => until(h.finding));
+    };
+    for (;;) {
+      const more = runBatch(scenario, plan, split, end, shared, here, fresh);
+      progress[0] = here.runs;
+      report();
+      if (!more) break;
+      // lets the workers' messages in (hits are written to their failure files at once)
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    // no index is left, the deadline passed or `until` was met: every unit stops after the run it is in
+    shared.stop();
+    addCounts(coverage, here.coverage);
+    // wait for the workers that are running, not for those still booting
+    for (const [i, w] of workers.entries()) {
+      if (shared.cancel(i + 1)) {
+        w.cancelled = true;
+        void w.worker.terminate();
+      }
+    }
+    await Promise.all(workers.map((w) => w.finished));
+  } finally {
+    shared.stop();
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+  if (failure !== null) throw failure;
+  return progress.reduce((a, b) => a + b, 0);
+}
+
+/** a worker's error as one line, with its class kept for bad input (the CLI prints those as one line) */
+function workerError(unit: number, e: { name: string; message: string; stack?: string }): Error {
+  const line = String(e.message).split('\n')[0];
+  const err = e.name === 'BadInputError' ? new BadInputError(line) : e.name === 'ScenarioError' ? new ScenarioError(line) : new Error(`explore worker ${unit}: ${line}`);
+  if (e.stack !== undefined) err.stack = `${err.name}: ${err.message}\n(in the worker) ${e.stack}`;
+  return err;
+}
+
+/**
+ * The worker's node options: the parent's, without tsx's own preload and loader (worker-boot.mjs
+ * registers tsx once in the thread; inherited, they would load it a second time, ~100 ms).
+ */
+function workerExecArgv(): string[] {
+  const a = process.execArgv;
+  const out: string[] = [];
+  const isTsx = (v: string) => /(^|[\\/])tsx($|[\\/])/.test(v);
+  for (let i = 0; i < a.length; i++) {
+    if (/^(--require|-r|--import|--loader|--experimental-loader)$/.test(a[i]) && i + 1 < a.length && isTsx(a[i + 1])) i++;
+    else if (!/^--(require|import|loader|experimental-loader)=/.test(a[i]) || !isTsx(a[i])) out.push(a[i]);
+  }
+  return out;
 }
 
 /** shrinks a hit (fewer decisions, then fewer and earlier preemptions, same finding each time) */
@@ -171,7 +260,10 @@ export function replayChoices(scenario: Scenario<unknown>, choices: readonly num
   return simulate(scenario, { strategy: makeStrategy('replay', { choices }), keepTrace: labelled, faults });
 }
 
+let failureFiles: typeof import('../cli/failure-file.ts') | undefined;
+
 function writeHit(scenario: Scenario<unknown>, options: ExploreOptions, h: FirstHit, done: ExploreFinding | undefined): string {
+  const { failureFileName, writeFailureFile } = failureFiles!;
   const dir = options.outDir!;
   mkdirSync(dir, { recursive: true });
   const file = join(dir, failureFileName(h.finding, scenario.name));
@@ -197,6 +289,10 @@ const isPath = (ref: string | undefined): ref is string => ref !== undefined && 
 
 export function addCoverage(into: Record<string, number>, windows: readonly string[] | undefined): void {
   for (const w of windows ?? []) into[w] = (into[w] ?? 0) + 1;
+}
+
+function addCounts(into: Record<string, number>, counts: Record<string, number>): void {
+  for (const [w, n] of Object.entries(counts)) into[w] = (into[w] ?? 0) + n;
 }
 
 /** in the kernel's order of windows */
