@@ -143,7 +143,15 @@ export class Engine {
    */
   track<T extends object>(o: T, identity: ReadonlySet<PropertyKey> = NO_KEYS): T {
     if (!this.tracking || PROXIES.has(o)) return o;
-    return trackedView(o, (write) => this.touchPlain(o, write), identity) as T;
+    // each field is an object of its own (so a thread writing its IRQL does not conflict with
+    // another reading its IRP list); SHAPE stands for the set of fields
+    const fields = new Map<PropertyKey, object>();
+    const touch = (key: PropertyKey, write: boolean) => {
+      let f = fields.get(key);
+      if (f === undefined) fields.set(key, (f = {}));
+      this.touchPlain(f, write);
+    };
+    return trackedView(o, touch, identity) as T;
   }
 
   /** a fresh id for an object that footprints name (per run, so deterministic) */
@@ -491,6 +499,8 @@ export class Engine {
 }
 
 const MUTATORS = new Set(['set', 'add', 'delete', 'clear']);
+/** the key that stands for which fields an object has (and for all of a Map or Set) */
+const SHAPE = Symbol('shape');
 const NO_KEYS: ReadonlySet<PropertyKey> = new Set();
 /** every view `track` made, so that a view is never wrapped again */
 const PROXIES = new WeakSet<object>();
@@ -514,51 +524,63 @@ export function normalize(fp: Access[] | null): Access[] | null {
  * whoever gets that object may change it unseen; writing a field is a write. Nested objects are
  * never wrapped, so their identity (a list entry, a record in a WeakMap) stays what the code made.
  */
-function trackedView(o: object, touch: (write: boolean) => void, identity: ReadonlySet<PropertyKey>): object {
+function trackedView(o: object, touch: (key: PropertyKey, write: boolean) => void, identity: ReadonlySet<PropertyKey>): object {
   let view: object;
   if (o instanceof Map || o instanceof Set) {
+    // a Map or Set is one object: every method reads or writes all of it
     view = new Proxy(o, {
       get(target, key) {
         const v = Reflect.get(target, key, target);
         if (typeof v !== 'function') {
-          touch(false);
+          touch(SHAPE, false);
           return v;
         }
         return (...args: unknown[]) => {
-          touch(typeof key === 'string' && MUTATORS.has(key));
+          touch(SHAPE, typeof key === 'string' && MUTATORS.has(key));
           return (v as (...a: unknown[]) => unknown).apply(target, args);
         };
       },
     });
   } else {
+    const write = (target: object, key: PropertyKey) => {
+      touch(key, true);
+      if (!Object.hasOwn(target, key)) touch(SHAPE, true);
+    };
     view = new Proxy(o, {
       get(target, key, receiver) {
         const v = Reflect.get(target, key, receiver);
         if (identity.has(key)) return v;
-        // a method or accessor found on the prototype is code, not state (an accessor's own reads
-        // go through this view and touch); a key the object lacks is state someone may add later
-        if (!Object.hasOwn(target, key) && key in target) return v;
-        touch(typeof v === 'object' && v !== null && !PROXIES.has(v));
+        if (Object.hasOwn(target, key)) {
+          touch(key, typeof v === 'object' && v !== null && !PROXIES.has(v));
+        } else if (!(key in target)) {
+          // a key the object lacks is state someone may add later
+          touch(key, false);
+          touch(SHAPE, false);
+        }
+        // else a method or accessor on the prototype: code, not state (an accessor's own reads
+        // go through this view and touch)
         return v;
       },
       set(target, key, value, receiver) {
-        touch(true);
+        write(target, key);
         return Reflect.set(target, key, value, receiver);
       },
       deleteProperty(target, key) {
-        touch(true);
+        write(target, key);
+        touch(SHAPE, true);
         return Reflect.deleteProperty(target, key);
       },
       defineProperty(target, key, desc) {
-        touch(true);
+        write(target, key);
         return Reflect.defineProperty(target, key, desc);
       },
       has(target, key) {
-        touch(false);
+        touch(key, false);
+        touch(SHAPE, false);
         return Reflect.has(target, key);
       },
       ownKeys(target) {
-        touch(false);
+        touch(SHAPE, false);
         return Reflect.ownKeys(target);
       },
     });

@@ -3,7 +3,7 @@
 // a synchronization object releases is a 'wake-one' decision, not FIFO (spec/usermode.md §1.2:
 // "Do not assume a first-in, first-out order"). Wait-any returns the lowest signaled index and
 // modifies only that object; wait-all modifies nothing until all are signaled (§2.2).
-import type { Engine, Timer } from '../core/index.ts';
+import { type Engine, type Timer, tracked } from '../core/index.ts';
 import { KObject } from './objects.ts';
 import { STATUS_ABANDONED_WAIT_0, STATUS_WAIT_0 } from './status.ts';
 import type { KThread } from './thread.ts';
@@ -15,17 +15,23 @@ export type WakeReason =
   | { kind: 'user-apc' }
   | { kind: 'terminate' };
 
+/** a wait block's thread, objects and kind never change (DPOR: reading them touches nothing) */
+const WAIT_BLOCK_IDENTITY: ReadonlySet<PropertyKey> = new Set(['thread', 'objects', 'waitAll']);
+
 export class WaitBlock {
   timer: Timer | null = null;
   constructor(
     readonly thread: KThread,
     readonly objects: readonly DispatcherObject[],
     readonly waitAll: boolean,
-  ) {}
+  ) {
+    // biome-ignore lint/correctness/noConstructorReturn: the tracking view stands for the block (DPOR)
+    return tracked(this, WAIT_BLOCK_IDENTITY);
+  }
 }
 
 export abstract class DispatcherObject extends KObject {
-  readonly waitList: WaitBlock[] = [];
+  readonly waitList: WaitBlock[] = tracked([]);
   /** can `thread` acquire it now */
   abstract isSignaledFor(thread: KThread): boolean;
   /** a satisfied wait modifies the object (auto-reset, count, ownership); returns true if abandoned */

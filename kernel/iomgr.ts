@@ -88,7 +88,7 @@ export class FILE_OBJECT extends KObject {
   /** FILE_SKIP_COMPLETION_PORT_ON_SUCCESS / FILE_SKIP_SET_EVENT_ON_HANDLE */
   notificationModes = 0;
   /** outstanding IRPs on this file object (CancelIoEx's search list) */
-  readonly irps: IrpState[] = [];
+  readonly irps: IrpState[] = tracked([]);
   constructor(
     oid: number,
     readonly DeviceObject: DEVICE_OBJECT,

@@ -22,6 +22,9 @@ export const IDENTITY: ReadonlySet<PropertyKey> = new Set([
   // references set when the object is made, to objects that track themselves
   'handles',
   'process',
+  // set once, by and for the thread itself
+  'kernelContext',
+  'win32',
 ]);
 
 export type ObjectType =

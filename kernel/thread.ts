@@ -4,7 +4,7 @@
 // or in a user-mode wait, and abandons the user code without running it further, as TerminateThread
 // does; the exiting thread then runs its own rundown (IoCancelThreadIo), abandons its mutexes and is
 // signaled; the last thread of a process closes the process's handles.
-import type { Task } from '../core/index.ts';
+import { type Task, tracked } from '../core/index.ts';
 import { PASSIVE_LEVEL } from './constants.ts';
 import { DispatcherObject, type KMUTANT, type WaitBlock } from './dispatcher.ts';
 import type { IRP } from './irp.ts';
@@ -28,7 +28,7 @@ export interface UserApc {
 export class EPROCESS extends DispatcherObject {
   readonly type = 'Process';
   readonly handles = new HandleTable();
-  readonly threads: KThread[] = [];
+  readonly threads: KThread[] = tracked([]);
   exitStatus = STILL_ACTIVE;
   exited = false;
   exiting = false;
@@ -51,17 +51,18 @@ export class KThread extends DispatcherObject {
   task!: Task;
   irql = PASSIVE_LEVEL;
   /** IRPs issued by this thread and not yet completed (stage B) — newest first */
-  readonly irpList: IRP[] = [];
-  readonly kernelApcs: KernelApc[] = [];
-  readonly userApcs: UserApc[] = [];
+  readonly irpList: IRP[] = tracked([]);
+  // the thread's lists are objects of their own to DPOR: taking the list is not changing the thread
+  readonly kernelApcs: KernelApc[] = tracked([]);
+  readonly userApcs: UserApc[] = tracked([]);
   /** the wait it is blocked in, if any */
   wait: WaitBlock | null = null;
   waitUserMode = false;
   waitAlertable = false;
   /** the spin lock it spins on, if any */
   spinningOn: KSPIN_LOCK | null = null;
-  readonly heldLocks: KSPIN_LOCK[] = [];
-  readonly ownedMutants: KMUTANT[] = [];
+  readonly heldLocks: KSPIN_LOCK[] = tracked([]);
+  readonly ownedMutants: KMUTANT[] = tracked([]);
   /** > 0 while a kernel service or routine runs on this thread */
   kernelDepth = 0;
   /** a DPC routine is running on this thread (a wait then is ATTEMPTED_SWITCH_FROM_DPC) */

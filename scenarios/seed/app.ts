@@ -16,21 +16,27 @@ import {
   OVERLAPPED,
   type Ref,
   type Routine,
+  tracked,
   WAIT_TIMEOUT,
   type Win32Context,
 } from '../../index.ts';
 import { IOCL_OVERLAP_NOTIFY, IOCTL_OVERLAP_BUFFERED_IO, type SeedBug } from './driver.ts';
 
+// The form's parts are tracked objects of their own (tracked() is the identity outside DPOR), so
+// that to DPOR reading the switches or one edit box is not touching every other part of the form.
 export class TfrmMain {
   m_hCommDevice = 0;
   hEvent = 0;
-  readonly edtBufferd_in = { Text: 'hello from irpsim' };
-  readonly edtBufferd_out = { Text: '' };
+  readonly edtBufferd_in = tracked({ Text: 'hello from irpsim' });
+  readonly edtBufferd_out = tracked({ Text: '' });
   /** handles of the worker threads the form started (only the fixed FormClose uses them) */
-  readonly workers: number[] = [];
+  readonly workers: number[] = tracked([]);
   /** what each worker showed, in order (edtBufferd_out is shared: it keeps only the last) */
-  readonly shown: string[] = [];
-  constructor(readonly fixes: ReadonlySet<SeedBug>) {}
+  readonly shown: string[] = tracked([]);
+  readonly fixes: ReadonlySet<SeedBug>;
+  constructor(fixes: ReadonlySet<SeedBug>) {
+    this.fixes = tracked(fixes as Set<SeedBug>);
+  }
 }
 
 // procedure TfrmMain.FormCreate(Sender: TObject);

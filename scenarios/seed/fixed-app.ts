@@ -16,13 +16,14 @@ import {
   type Routine,
   WAIT_TIMEOUT,
   type Win32Context,
+  tracked,
 } from '../../index.ts';
 import { StrPCopy, TfrmMain } from './app.ts';
 import { IOCL_OVERLAP_NOTIFY, IOCTL_OVERLAP_BUFFERED_IO } from './driver.ts';
 
 export class TfrmFixed extends TfrmMain {
   /** what each request ended with: the text shown, or the Win32 error */
-  readonly outcomes: (string | number)[] = [];
+  readonly outcomes: (string | number)[] = tracked([]);
   /** set by a worker once its request is issued (the bounded script waits for it), or 0 */
   issued = 0;
   constructor() {
