@@ -205,7 +205,8 @@ export class SystematicStrategy implements Strategy, StepObserver {
     const local = new Int32Array(n);
     const count = new Int32Array(width);
     const last = new Int32Array(width).fill(-1);
-    const lastEnable = new Int32Array(width + 4096).fill(-1);
+    /** task → the last step by another task that woke or spawned it (tasks that never ran included) */
+    const lastEnable = new Map<number, number>();
     const races: number[] = [];
     const acc = new Int32Array(width);
     for (let j = 0; j < n; j++) {
@@ -223,7 +224,7 @@ export class SystematicStrategy implements Strategy, StepObserver {
       } else {
         // the step that made this one possible: the last wake or spawn of its task by another
         const own = fpWrite(TASK_BASE + p);
-        const enabler = sj.footprint?.includes(own) ? lastEnable[p] : -1;
+        const enabler = sj.footprint?.includes(own) ? (lastEnable.get(p) ?? -1) : -1;
         acc.fill(0);
         if (last[p] >= 0) acc.set(clock.subarray(last[p] * width, last[p] * width + width));
         for (let i = j - 1; i >= 0; i--) {
@@ -241,7 +242,7 @@ export class SystematicStrategy implements Strategy, StepObserver {
       clock.set(acc, base);
       last[p] = j;
       const fp = sj.footprint;
-      if (fp !== null) for (const a of fp) if (a >= TASK_BASE * 2 && (a & 1) === 1 && a >> 1 !== TASK_BASE + p) lastEnable[(a >> 1) - TASK_BASE] = j;
+      if (fp !== null) for (const a of fp) if (a >= TASK_BASE * 2 && (a & 1) === 1 && a >> 1 !== TASK_BASE + p) lastEnable.set((a >> 1) - TASK_BASE, j);
     }
     for (let r = 0; r < races.length; r += 2) this.race(races[r], races[r + 1], clock, local, width);
   }
