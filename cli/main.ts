@@ -83,7 +83,7 @@ function buildProgram(done: (p: Promise<number>) => Promise<void>): Command {
   program
     .command('check <scenario>')
     .description('explore every schedule up to a preemption bound (DFS), or one per equivalence class (--dpor)')
-    .option('--bound <n>', 'most preemptions per schedule (0-2), or none', '2')
+    .option('--bound <n>', 'most preemptions per schedule, or none', '2')
     .option('--dpor', 'dynamic partial-order reduction (bounded: BPOR; with --bound none: source-set DPOR with sleep sets)')
     .option('--max <n>', 'stop after this many schedules', '200000')
     .option('--out <dir>', 'directory for the failure file', 'failures')

@@ -46,9 +46,18 @@ describe('irpsim command', () => {
     [['replay', '/nonexistent/file.json']],
     [['frobnicate']],
     [['run']],
+    [['check', 'seed/S2', '--bound', 'many']],
   ])('bad input %j exits 2 with one line on stderr', async (argv) => {
     expect(await runCli(argv)).toBe(2);
     expect(oneLine()).toBe(true);
+  });
+
+  test('check --dpor is bounded DPOR by default and ends with the one summary line (issue 7)', async () => {
+    expect(await runCli(['check', 'seed/fixed-lock-check', '--dpor'])).toBe(0);
+    expect(out).toMatch(/^complete: [\d,]+ schedules, 0 findings \(DPOR, preemption bound 2\) in [\d.]+ s$/m);
+    out = '';
+    expect(await runCli(['check', 'seed/fixed-lock-check', '--dpor', '--bound', 'none', '--max', '5'])).toBe(0);
+    expect(out).toMatch(/^stopped \(budget of 5 schedules\): 5 schedules, 0 findings \(DPOR, no preemption bound\)/m);
   });
 
   test('run prints the timeline and exits 1 when the run has findings', async () => {
