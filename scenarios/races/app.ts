@@ -129,6 +129,15 @@ export function* Shutdown(w: Win32Context, app: RaceApp): Routine<void> {
   yield* w.CloseHandle(app.ol.hEvent);
 }
 
+/** the app of the dispatch-vs-cancel races: another thread cancels while one request is being dispatched */
+export function* CancelDuringDispatch(w: Win32Context, app: RaceApp): Routine<number> {
+  yield* Startup(w, app);
+  yield* w.CloseHandle(yield* StartThread(w, CancelFromAnotherThread, app));
+  if (yield* IssueRequest(w, app)) yield* WaitForRequest(w, app, 10_000);
+  yield* Shutdown(w, app);
+  return 0;
+}
+
 /** the app of the completion-vs-cancel races: one request, then the "hardware" thread completes it while another thread cancels it */
 export function* CompleteWhileCancelling(w: Win32Context, app: RaceApp): Routine<number> {
   yield* Startup(w, app);

@@ -3,8 +3,8 @@
 // returns FALSE — and only then does the dispatch routine set its cancel routine and queue the IRP.
 // The cancelled request sits in the queue: Verifier's 0xC4/0x135 once 5 s pass. The requester gives
 // up after 10 s; process exit cancels the IRP again, and this time the routine is there.
-import { type DEVICE_OBJECT, type IRP, type KernelContext, type Routine, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING, type Win32Context } from '../../index.ts';
-import { type RaceApp, CancelFromAnotherThread, IssueRequest, Shutdown, StartThread, Startup, WaitForRequest } from './app.ts';
+import { type DEVICE_OBJECT, type IRP, type KernelContext, type Routine, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING } from '../../index.ts';
+import { CancelDuringDispatch } from './app.ts';
 import { CompleteRequest, type DEVICE_EXTENSION, DeviceExtensionOf, IOCTL_RACE_PEND, IoControlCodeOf, Race_CancelRoutine, RaceDriver } from './driver.ts';
 import { InsertTailList, IrpListEntry } from './list.ts';
 import { C4_135, raceScenario } from './scenario.ts';
@@ -33,12 +33,6 @@ export default raceScenario({
   slug: 'test-then-set',
   description: 'the dispatch routine tests Irp->Cancel before setting its cancel routine: a cancel in between is lost',
   driver: RaceDriver({ DeviceControl: Race_DispatchDeviceControl }),
-  main: function* (w: Win32Context, app: RaceApp) {
-    yield* Startup(w, app);
-    yield* w.CloseHandle(yield* StartThread(w, CancelFromAnotherThread, app));
-    if (yield* IssueRequest(w, app)) yield* WaitForRequest(w, app, 10_000);
-    yield* Shutdown(w, app);
-    return 0;
-  },
+  main: CancelDuringDispatch,
   expected: C4_135,
 });

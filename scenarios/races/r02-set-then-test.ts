@@ -3,8 +3,8 @@
 // calls it, and it waits for the queue lock; the dispatch routine sees Irp->Cancel, unlinks and
 // completes the IRP itself; then the cancel routine gets the lock and completes it again: 0x44
 // (or, once stage B has freed it, a use after free).
-import { type DEVICE_OBJECT, type IRP, type KernelContext, type Routine, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING, type Win32Context } from '../../index.ts';
-import { type RaceApp, CancelFromAnotherThread, IssueRequest, Shutdown, StartThread, Startup, WaitForRequest } from './app.ts';
+import { type DEVICE_OBJECT, type IRP, type KernelContext, type Routine, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING } from '../../index.ts';
+import { CancelDuringDispatch } from './app.ts';
 import { CompleteRequest, type DEVICE_EXTENSION, DeviceExtensionOf, IOCTL_RACE_PEND, IoControlCodeOf, Race_CancelRoutine, RaceDriver } from './driver.ts';
 import { InsertTailList, IrpListEntry, RemoveEntryList } from './list.ts';
 import { raceScenario, USE_AFTER_FREE } from './scenario.ts';
@@ -36,12 +36,6 @@ export default raceScenario({
   slug: 'set-then-test',
   description: 'the dispatch routine sets its cancel routine, then completes a cancelled IRP without the second exchange',
   driver: RaceDriver({ DeviceControl: Race_DispatchDeviceControl }),
-  main: function* (w: Win32Context, app: RaceApp) {
-    yield* Startup(w, app);
-    yield* w.CloseHandle(yield* StartThread(w, CancelFromAnotherThread, app));
-    if (yield* IssueRequest(w, app)) yield* WaitForRequest(w, app, 10_000);
-    yield* Shutdown(w, app);
-    return 0;
-  },
+  main: CancelDuringDispatch,
   expected: USE_AFTER_FREE,
 });

@@ -3,8 +3,8 @@
 // the IRP with STATUS_CANCELLED and returns STATUS_PENDING — but IoMarkIrpPending is only called on
 // the queuing path. An error completion that was not pending-returned notifies nobody: the requester
 // would wait forever (here it gives up after 10 s). Enhanced I/O verification: 0xC9/0x23D.
-import { type DEVICE_OBJECT, type IRP, type KernelContext, type Routine, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING, type Win32Context } from '../../index.ts';
-import { type RaceApp, CancelFromAnotherThread, IssueRequest, Shutdown, StartThread, Startup, WaitForRequest } from './app.ts';
+import { type DEVICE_OBJECT, type IRP, type KernelContext, type Routine, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING } from '../../index.ts';
+import { CancelDuringDispatch } from './app.ts';
 import { CompleteRequest, type DEVICE_EXTENSION, DeviceExtensionOf, IOCTL_RACE_PEND, IoControlCodeOf, Race_CancelRoutine, RaceDriver } from './driver.ts';
 import { InsertTailList, IrpListEntry } from './list.ts';
 import { C9, raceScenario } from './scenario.ts';
@@ -35,12 +35,6 @@ export default raceScenario({
   slug: 'pending-not-marked',
   description: 'a cancel during dispatch takes a path that returns STATUS_PENDING without IoMarkIrpPending: the requester is never told',
   driver: RaceDriver({ DeviceControl: Race_DispatchDeviceControl }),
-  main: function* (w: Win32Context, app: RaceApp) {
-    yield* Startup(w, app);
-    yield* w.CloseHandle(yield* StartThread(w, CancelFromAnotherThread, app));
-    if (yield* IssueRequest(w, app)) yield* WaitForRequest(w, app, 10_000);
-    yield* Shutdown(w, app);
-    return 0;
-  },
+  main: CancelDuringDispatch,
   expected: { ...C9, kind: 'verifier', subcode: 0x23d },
 });

@@ -3,8 +3,8 @@
 // second exchange, completes the IRP with STATUS_CANCELLED and returns STATUS_CANCELLED. The caller
 // gets FALSE/ERROR_OPERATION_ABORTED at once *and* the event and status block of a pending request
 // later. Enhanced I/O verification: 0xC9/0x23E (non-fatal).
-import { type DEVICE_OBJECT, type IRP, type KernelContext, type Routine, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING, type Win32Context } from '../../index.ts';
-import { type RaceApp, CancelFromAnotherThread, IssueRequest, Shutdown, StartThread, Startup, WaitForRequest } from './app.ts';
+import { type DEVICE_OBJECT, type IRP, type KernelContext, type Routine, STATUS_CANCELLED, STATUS_INVALID_DEVICE_REQUEST, STATUS_PENDING } from '../../index.ts';
+import { CancelDuringDispatch } from './app.ts';
 import { CompleteRequest, type DEVICE_EXTENSION, DeviceExtensionOf, IOCTL_RACE_PEND, IoControlCodeOf, Race_CancelRoutine, RaceDriver } from './driver.ts';
 import { InsertTailList, IrpListEntry, RemoveEntryList } from './list.ts';
 import { C9, raceScenario } from './scenario.ts';
@@ -34,12 +34,6 @@ export default raceScenario({
   slug: 'marked-but-failed',
   description: 'a cancel during dispatch takes a path that marks the IRP pending and returns STATUS_CANCELLED',
   driver: RaceDriver({ DeviceControl: Race_DispatchDeviceControl }),
-  main: function* (w: Win32Context, app: RaceApp) {
-    yield* Startup(w, app);
-    yield* w.CloseHandle(yield* StartThread(w, CancelFromAnotherThread, app));
-    if (yield* IssueRequest(w, app)) yield* WaitForRequest(w, app, 10_000);
-    yield* Shutdown(w, app);
-    return 0;
-  },
+  main: CancelDuringDispatch,
   expected: { ...C9, kind: 'verifier', subcode: 0x23e },
 });
