@@ -6,7 +6,7 @@ import type { Point } from './point.ts';
 import { ChunkedList } from './chunked.ts';
 import type { Decision, Strategy } from './strategy.ts';
 import type { Task } from './task.ts';
-import { type DecisionKind, EMPTY_FOOTPRINT, type Footprint, type Schedule } from './types.ts';
+import type { DecisionKind, Schedule } from './types.ts';
 
 export function describePoint(task: string, p: Point): string {
   return p.data === undefined ? `${task}@${p.op}` : `${task}@${p.op}(${p.data})`;
@@ -29,11 +29,6 @@ export class DecisionView implements Decision {
 
   taskId(i: number): number {
     return i < this.tasks.length && (this.kind === 'thread' || this.kind === 'wake-one') ? this.tasks[i].id : -1;
-  }
-
-  footprint(i: number): Footprint | null {
-    if (this.kind !== 'thread') return EMPTY_FOOTPRINT;
-    return this.tasks[i].point.footprint;
   }
 
   describe(i: number): string {

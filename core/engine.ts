@@ -114,11 +114,6 @@ export class Engine {
     if (this.stepFp !== null) this.stepFp.push(access);
   }
 
-  /** the running step does something this layer does not describe: it conflicts with every step */
-  touchAll(): void {
-    this.stepFp = null;
-  }
-
   /** the running step reads or writes a plain JS object the layers above share between tasks */
   touchPlain(o: object, write: boolean): void {
     if (this.stepFp === null) return;
@@ -136,10 +131,10 @@ export class Engine {
   }
 
   /**
-   * With tracking on, a view of `o` whose every property read and write (Map and Set methods
-   * included) touches `o`; without tracking, `o` itself. See trackedView for what counts as a write. For state that tasks
-   * share as plain JS objects (a driver's extension, a scenario's state). Reading a key in
-   * `identity` (fields that never change, such as a label) is not a touch.
+   * With tracking on, a view of `o` (state tasks share as a plain JS object: a driver's extension, a
+   * scenario's state) whose every field read and write touches that field; without tracking, `o`
+   * itself. Reading a key in `identity` (a field that never changes, such as a label) touches
+   * nothing. trackedView says what counts as a write.
    */
   track<T extends object>(o: T, identity: ReadonlySet<PropertyKey> = NO_KEYS): T {
     if (!this.tracking || PROXIES.has(o)) return o;
@@ -266,12 +261,12 @@ export class Engine {
 
   private loop(): void {
     const maxSteps = this.limits.maxSteps;
-    const strategy = this.options.strategy;
+    // only a strategy that observes steps (DPOR) can see a run repeat what it explored already
+    const haltable = this.observer !== undefined ? this.options.strategy : null;
     for (;;) {
       if (this.fatal !== null) return;
       const t = this.pickTask();
-      // a systematic strategy saw this run only repeat what it explored already
-      if (strategy.halted === true) return;
+      if (haltable?.halted === true) return;
       if (t === null) {
         if (this.liveUserTasks === 0) return;
         if (!this.fireTimer()) return;

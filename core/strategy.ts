@@ -16,8 +16,6 @@ export interface Decision {
   readonly preemptive: boolean;
   /** the task id behind option i ('thread' and 'wake-one'), or -1 */
   taskId(i: number): number;
-  /** what option i's next step touches ('thread'); null when unknown (conflicts with everything) */
-  footprint(i: number): Footprint | null;
   /** a short description of option i, e.g. 'worker@IoSetCancelRoutine(irp#3)' */
   describe(i: number): string;
 }

@@ -1,10 +1,4 @@
-// Cancellation (spec/kernel.md §2.2–2.4 and §3): IoSetCancelRoutine as one atomic exchange,
-// IoCancelIrp step for step (take the cancel spin lock, set Cancel, exchange the routine, call it
-// holding the lock at DISPATCH_LEVEL, or release and return FALSE), with 0x48 for a routine left on
-// a completed IRP and 0x11B when the routine returns holding the cancel lock. Between setting
-// Cancel and the exchange there is a scheduling point, and one after a routine is set (before the
-// driver reads Irp->Cancel): the windows of §8 races 1, 2 and 5.
-import { fpRead, fpWrite } from '../core/index.ts';
+
 import type { KernelContext } from './context.ts';
 import { contextOf } from './context.ts';
 import type { DEVICE_OBJECT } from './iomgr.ts';
@@ -18,7 +12,7 @@ import { type Routine, sp } from './wait.ts';
 export type CancelRoutine = (k: KernelContext, DeviceObject: DEVICE_OBJECT, Irp: IRP) => Routine<void>;
 
 export function* IoSetCancelRoutine(k: KernelContext, Irp: IRP, CancelRoutine: CancelRoutine | null): Routine<CancelRoutine | null> {
-  yield* sp(k.sys, k.thread, 'IoSetCancelRoutine', Irp.s.label, [fpWrite(Irp.s.oid)]);
+  yield* sp(k.sys, k.thread, 'IoSetCancelRoutine', Irp.s.label);
   const s = Irp.touch('IoSetCancelRoutine');
   const old = s.cancelRoutine as CancelRoutine | null;
   s.cancelRoutine = CancelRoutine;
@@ -26,7 +20,7 @@ export function* IoSetCancelRoutine(k: KernelContext, Irp: IRP, CancelRoutine: C
   // After setting a routine a driver reads Irp->Cancel, a plain read with no scheduling point of its
   // own: this point after the exchange is that read's, the window of §8 race 2 (IoCancelIrp takes
   // the routine and calls it between the driver's set and its test).
-  if (CancelRoutine !== null) yield* sp(k.sys, k.thread, 'IoSetCancelRoutine.return', s.label, [fpRead(s.oid)]);
+  if (CancelRoutine !== null) yield* sp(k.sys, k.thread, 'IoSetCancelRoutine.return', s.label);
   return old;
 }
 
@@ -51,7 +45,7 @@ export function* IoCancelIrp(k: KernelContext, Irp: IRP, byIoManager = false): R
   }
   sys.engine.note('irp:state', 'cancel', s.id);
   sys.cover(cancelWindow(s));
-  yield* sp(sys, t, 'IoCancelIrp.exchange', s.label, [fpWrite(s.oid)]);
+  yield* sp(sys, t, 'IoCancelIrp.exchange', s.label);
   if (byIoManager && s.phase === 'freed') {
     yield* releaseSpinLock(sys, t, sys.cancelLock, oldIrql, 'IoReleaseCancelSpinLock');
     return false;

@@ -1,11 +1,4 @@
-// IoCompleteRequest in two stages (spec/kernel.md §1.5–1.6). Stage A runs in the caller's
-// context: the double-completion and verifier checks, PendingReturned from the stack location,
-// then a special kernel APC to the requesting thread. Stage B (IopCompleteRequest) runs in that
-// thread: METHOD_BUFFERED copy-back of Information bytes, then — per the notification matrix — the
-// status block, the event (or the file object's own event), the user APC or completion-port packet,
-// and the free. A disassociated, cancelled IRP is freed at the end of stage A (§1.5 step 7).
-// Completion routines of upper drivers are not modelled (one driver per device).
-import { fpWrite } from '../core/index.ts';
+
 import { C9 } from './bugcheck.ts';
 import {
   DISPATCH_LEVEL,
@@ -30,7 +23,7 @@ const FILE_SKIP_SET_EVENT_ON_HANDLE = 0x2;
 
 export function* IoCompleteRequest(k: KernelContext, Irp: IRP, _PriorityBoost: number): Routine<void> {
   const { sys, thread: t } = k;
-  yield* sp(sys, t, 'IoCompleteRequest', Irp.s.label, [fpWrite(Irp.s.oid)]);
+  yield* sp(sys, t, 'IoCompleteRequest', Irp.s.label);
   const s = Irp.touch('IoCompleteRequest');
   if (s.currentLocation > s.stackCount + 1) {
     sys.bugcheck('MULTIPLE_IRP_COMPLETE_REQUESTS', `${s.label} was completed twice (it was already completed with ${statusText(s.completedStatus ?? 0)})`, {
@@ -84,7 +77,7 @@ function stageBInline(sys: NtSystem, s: IrpState): void {
 
 function* stageB(sys: NtSystem, th: KThread, s: IrpState): Routine<void> {
   sys.cover(th.wait !== null || th.inWaitApc ? 'stage B delivered into a wait' : 'stage B delivered at a scheduling point');
-  yield* sp(sys, th, 'IopCompleteRequest', s.label, [fpWrite(s.oid)]);
+  yield* sp(sys, th, 'IopCompleteRequest', s.label);
   notifyAndFree(sys, th, s);
 }
 

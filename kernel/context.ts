@@ -64,7 +64,7 @@ export class KernelContext {
     return currentStack(Irp);
   }
   *IoMarkIrpPending(Irp: IRP): Routine<void> {
-    yield* sp(this.sys, this.thread, 'IoMarkIrpPending', Irp.s.label, [fpWrite(Irp.s.oid)]);
+    yield* sp(this.sys, this.thread, 'IoMarkIrpPending', Irp.s.label);
     currentStack(Irp).Control |= SL_PENDING_RETURNED;
     io.irpState(this.sys, Irp.s, 'pending');
   }

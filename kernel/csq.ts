@@ -4,7 +4,7 @@
 // after the CSQ lock is released, never under it. The library owns Irp->Tail.Overlay.DriverContext[3]
 // (the IO_CSQ, or the caller's IO_CSQ_IRP_CONTEXT). The driver's callbacks are generator functions
 // taking k first, then the C parameters (API.md "Kernel side").
-import { fpWrite, type Ref, tracked } from '../core/index.ts';
+import { type Ref, tracked } from '../core/index.ts';
 import { IoSetCancelRoutine } from './cancel.ts';
 import { requireRoutine } from './callback.ts';
 import { IO_TYPE_CSQ, IO_TYPE_CSQ_EX, IO_TYPE_CSQ_IRP_CONTEXT } from './constants.ts';
@@ -72,7 +72,7 @@ function check(Csq: IO_CSQ, api: string): void {
 
 /** IoCsqInsertIrpEx (IoCsqInsertIrp passes InsertContext = null): RO csq.c, §4.2 "Insert" */
 export function* IoCsqInsertIrpEx(k: KernelContext, Csq: IO_CSQ, Irp: IRP, Context: IO_CSQ_IRP_CONTEXT | null, InsertContext: unknown): Routine<NTSTATUS> {
-  yield* sp(k.sys, k.thread, 'IoCsqInsertIrp', Irp.s.label, [fpWrite(Irp.s.oid)]);
+  yield* sp(k.sys, k.thread, 'IoCsqInsertIrp', Irp.s.label);
   check(Csq, 'IoCsqInsertIrp');
   const irql: Ref<number> = { value: 0 };
   yield* Csq.CsqAcquireLock!(k, Csq, irql);

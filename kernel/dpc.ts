@@ -4,7 +4,7 @@
 // taken off the queue before its routine is called (ReactOS KiRetireDpcList), so the routine may
 // queue it again. Importance and target processors are not modelled: one DPC runs at a time.
 import { IDENTITY } from './objects.ts';
-import { fpWrite, tracked } from '../core/index.ts';
+import { tracked } from '../core/index.ts';
 import { runSystemRoutine, requireRoutine } from './callback.ts';
 import { DISPATCH_LEVEL } from './constants.ts';
 import type { KernelContext } from './context.ts';
@@ -52,12 +52,12 @@ export function KeInitializeDpc(sys: NtSystem, Dpc: KDPC | null, DeferredRoutine
 }
 
 export function* KeInsertQueueDpc(k: KernelContext, Dpc: KDPC, SystemArgument1: unknown, SystemArgument2: unknown): Routine<boolean> {
-  yield* sp(k.sys, k.thread, 'KeInsertQueueDpc', Dpc.label, [fpWrite(Dpc.oid)]);
+  yield* sp(k.sys, k.thread, 'KeInsertQueueDpc', Dpc.label);
   return insertQueueDpc(k.sys, Dpc, SystemArgument1, SystemArgument2);
 }
 
 export function* KeRemoveQueueDpc(k: KernelContext, Dpc: KDPC): Routine<boolean> {
-  yield* sp(k.sys, k.thread, 'KeRemoveQueueDpc', Dpc.label, [fpWrite(Dpc.oid)]);
+  yield* sp(k.sys, k.thread, 'KeRemoveQueueDpc', Dpc.label);
   if (Dpc.queued === null) return false;
   // the stale queue entry stays behind and does nothing when the DPC thread reaches it
   Dpc.queued = null;

@@ -2,7 +2,7 @@
 // verifier's checks around a dispatch routine (spec/kernel.md §1.2–1.3, §6.2), and IRP allocation
 // with the three buffering methods (§1.1 step 6). A device has one stack location: irpsim models a
 // single (top-level, monolithic) driver per device, as the seed and the WDK samples are.
-import { emulatorBug, fpWrite, type Ref, tracked } from '../core/index.ts';
+import { emulatorBug, type Ref, tracked } from '../core/index.ts';
 import { C9 } from './bugcheck.ts';
 import {
   IRP_BUFFERED_IO,
@@ -217,7 +217,7 @@ export function irpState(sys: NtSystem, s: IrpState, phase: IrpState['phase']): 
 /** IoCallDriver (spec §1.2) with the verifier's dispatch checks (§1.3, §6.2) */
 export function* IoCallDriver(k: KernelContext, DeviceObject: DEVICE_OBJECT, Irp: IRP): Routine<NTSTATUS> {
   const { sys, thread: t } = k;
-  yield* sp(sys, t, 'IoCallDriver', Irp.s.label, [fpWrite(Irp.s.oid)]);
+  yield* sp(sys, t, 'IoCallDriver', Irp.s.label);
   const s = Irp.touch('IoCallDriver');
   s.currentLocation--;
   if (s.currentLocation <= 0) sys.bugcheck('NO_MORE_IRP_STACK_LOCATIONS', `${s.label} has no stack location left`, { irp: s.id });

@@ -1,15 +1,11 @@
-// Ke* event and wait services and the sync helpers drivers use (API.md "Kernel side"): KeSetEvent,
-// KeClearEvent, KeResetEvent, KeWaitForSingleObject (Windows time units: 100 ns, negative =
-// relative, null = no timeout), DbgPrint/KdPrint (printf-style, into the trace) and a bounds-checked
-// RtlCopyMemory (an overrun throws, which the I/O manager turns into bug check 0x1E).
-import { fpWrite } from '../core/index.ts';
+
 import { DISPATCH_LEVEL, UserMode } from './constants.ts';
 import type { KernelContext } from './context.ts';
 import type { DispatcherObject, KEVENT } from './dispatcher.ts';
 import { type Routine, sp, waitAtDispatch, waitForObjects } from './wait.ts';
 
 export function* KeSetEvent(k: KernelContext, Event: KEVENT, _Increment: number, _Wait: boolean): Routine<number> {
-  yield* sp(k.sys, k.thread, 'KeSetEvent', Event.label, [fpWrite(Event.oid)]);
+  yield* sp(k.sys, k.thread, 'KeSetEvent', Event.label);
   const previous = Event.signalState;
   Event.signalState = 1;
   k.sys.signal(Event);
@@ -17,12 +13,12 @@ export function* KeSetEvent(k: KernelContext, Event: KEVENT, _Increment: number,
 }
 
 export function* KeClearEvent(k: KernelContext, Event: KEVENT): Routine<void> {
-  yield* sp(k.sys, k.thread, 'KeClearEvent', Event.label, [fpWrite(Event.oid)]);
+  yield* sp(k.sys, k.thread, 'KeClearEvent', Event.label);
   Event.signalState = 0;
 }
 
 export function* KeResetEvent(k: KernelContext, Event: KEVENT): Routine<number> {
-  yield* sp(k.sys, k.thread, 'KeResetEvent', Event.label, [fpWrite(Event.oid)]);
+  yield* sp(k.sys, k.thread, 'KeResetEvent', Event.label);
   const previous = Event.signalState;
   Event.signalState = 0;
   return previous;
@@ -45,7 +41,7 @@ export function* KeWaitForSingleObject(
   Timeout: number | bigint | null,
 ): Routine<number> {
   const { sys, thread: t } = k;
-  yield* sp(sys, t, 'KeWaitForSingleObject', Object.label, [fpWrite(Object.oid)]);
+  yield* sp(sys, t, 'KeWaitForSingleObject', Object.label);
   const timeoutMs = timeoutToMs(Timeout, sys.engine.nowMs);
   if (t.irql >= DISPATCH_LEVEL && timeoutMs !== 0) waitAtDispatch(sys, t, `KeWaitForSingleObject(${Object.label}) with a nonzero timeout`);
   return yield* waitForObjects(sys, t, [Object], {

@@ -1,7 +1,7 @@
 // Spin-lock operations and the cancel spin lock (spec/kernel.md §2.1, issue 3 item 3). Acquire and
 // release are scheduling points before they take effect; a spinner is blocked until the owner
 // releases, then every spinner races again. Acquiring a lock one already holds is a deadlock.
-import { block, fpWrite } from '../core/index.ts';
+import { block, } from '../core/index.ts';
 import { DISPATCH_LEVEL } from './constants.ts';
 import type { KSPIN_LOCK } from './spinlock.ts';
 import type { NtSystem } from './system.ts';
@@ -10,7 +10,7 @@ import { type Routine, sp } from './wait.ts';
 
 /** returns the IRQL before the acquire */
 export function* acquireSpinLock(sys: NtSystem, t: KThread, lock: KSPIN_LOCK, op: string): Routine<number> {
-  yield* sp(sys, t, op, lock.label, [fpWrite(lock.oid)]);
+  yield* sp(sys, t, op, lock.label);
   if (t.irql > DISPATCH_LEVEL) {
     sys.bugcheck('IRQL_NOT_LESS_OR_EQUAL', `${op}(${lock.lockName}) at IRQL ${t.irql} > DISPATCH_LEVEL`);
   }
@@ -35,7 +35,7 @@ export function* acquireSpinLock(sys: NtSystem, t: KThread, lock: KSPIN_LOCK, op
 }
 
 export function* releaseSpinLock(sys: NtSystem, t: KThread, lock: KSPIN_LOCK, newIrql: number, op: string): Routine<void> {
-  yield* sp(sys, t, op, lock.label, [fpWrite(lock.oid)]);
+  yield* sp(sys, t, op, lock.label);
   if (lock.owner !== t) {
     sys.engine.fail({
       kind: 'bugcheck',

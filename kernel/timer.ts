@@ -4,7 +4,7 @@
 // signals the timer and queues its DPC (SystemArgument1/2 = expiry time); KeCancelTimer returns TRUE
 // when it was set. Same-instant expiries are a 'timer-tie' decision (DESIGN.md "Time"). Periodic
 // (KeSetTimerEx) and synchronization timers are not modelled.
-import { fpWrite, type Timer } from '../core/index.ts';
+import type { Timer } from '../core/index.ts';
 import type { KernelContext } from './context.ts';
 import { DispatcherObject } from './dispatcher.ts';
 import { insertQueueDpc, type KDPC } from './dpc.ts';
@@ -38,7 +38,7 @@ export function KeInitializeTimer(sys: NtSystem, Timer: KTIMER | null): KTIMER {
 
 export function* KeSetTimer(k: KernelContext, Timer: KTIMER, DueTime: number | bigint, Dpc: KDPC | null): Routine<boolean> {
   const sys = k.sys;
-  yield* sp(sys, k.thread, 'KeSetTimer', Timer.label, [fpWrite(Timer.oid)]);
+  yield* sp(sys, k.thread, 'KeSetTimer', Timer.label);
   if (Dpc !== null && Dpc.DeferredRoutine === null) throw new TypeError(`KeSetTimer: ${Dpc.label} was never initialized with KeInitializeDpc`);
   const wasSet = cancel(sys, Timer);
   Timer.signalState = 0;
@@ -50,7 +50,7 @@ export function* KeSetTimer(k: KernelContext, Timer: KTIMER, DueTime: number | b
 }
 
 export function* KeCancelTimer(k: KernelContext, Timer: KTIMER): Routine<boolean> {
-  yield* sp(k.sys, k.thread, 'KeCancelTimer', Timer.label, [fpWrite(Timer.oid)]);
+  yield* sp(k.sys, k.thread, 'KeCancelTimer', Timer.label);
   return cancel(k.sys, Timer);
 }
 

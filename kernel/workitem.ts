@@ -5,7 +5,7 @@
 // WORKER_THREAD_RETURNED_AT_BAD_IRQL (0xE1) (windows-driver-docs bug-check-0xe4, -0xe1). The three
 // queue types share one worker thread; the device reference that blocks unloading is not modelled.
 import { IDENTITY } from './objects.ts';
-import { fpWrite, tracked } from '../core/index.ts';
+import { tracked } from '../core/index.ts';
 import { E4 } from './bugcheck.ts';
 import { requireRoutine, runSystemRoutine } from './callback.ts';
 import { HyperCriticalWorkQueue, PASSIVE_LEVEL } from './constants.ts';
@@ -36,7 +36,7 @@ export class IO_WORKITEM {
 
 export function* IoAllocateWorkItem(k: KernelContext, DeviceObject: DEVICE_OBJECT): Routine<IO_WORKITEM> {
   const oid = k.engine.newObjectId();
-  yield* sp(k.sys, k.thread, 'IoAllocateWorkItem', DeviceObject.label, [fpWrite(oid)]);
+  yield* sp(k.sys, k.thread, 'IoAllocateWorkItem', DeviceObject.label);
   return new IO_WORKITEM(oid, DeviceObject);
 }
 
@@ -48,7 +48,7 @@ export function* IoQueueWorkItem(
   Context: unknown,
 ): Routine<void> {
   const sys = k.sys;
-  yield* sp(sys, k.thread, 'IoQueueWorkItem', IoWorkItem.label, [fpWrite(IoWorkItem.oid)]);
+  yield* sp(sys, k.thread, 'IoQueueWorkItem', IoWorkItem.label);
   requireRoutine(sys, WorkerRoutine, 'IoQueueWorkItem: WorkerRoutine');
   if (IoWorkItem.freed) throw new TypeError(`IoQueueWorkItem: ${IoWorkItem.label} was freed with IoFreeWorkItem`);
   if (IoWorkItem.queued) {
@@ -63,7 +63,7 @@ export function* IoQueueWorkItem(
 }
 
 export function* IoFreeWorkItem(k: KernelContext, IoWorkItem: IO_WORKITEM): Routine<void> {
-  yield* sp(k.sys, k.thread, 'IoFreeWorkItem', IoWorkItem.label, [fpWrite(IoWorkItem.oid)]);
+  yield* sp(k.sys, k.thread, 'IoFreeWorkItem', IoWorkItem.label);
   if (IoWorkItem.queued) {
     k.sys.bugcheck('WORKER_INVALID', `${IoWorkItem.label} was freed while still queued`, { subcode: E4.QUEUED_WORK_ITEM_FREED });
   }

@@ -1,7 +1,7 @@
 // What every Win32 function shares: the thread's last error, handle resolution (pseudo-handles,
 // low two bits ignored), Nt status to Win32 error, the scheduling point each call begins with, and
 // running queued user APCs after an alertable wait (spec/usermode.md §2, §5, §6.1).
-import { EMPTY_FOOTPRINT, type Footprint, fpWrite, Point, type Routine } from '../core/index.ts';
+import { EMPTY_FOOTPRINT, type Footprint, Point, type Routine } from '../core/index.ts';
 import {
   type DispatcherObject,
   FILE_OBJECT,
@@ -52,14 +52,6 @@ export function waitableOf(o: KObject): DispatcherObject | null {
   return Array.isArray(d.waitList) ? d : null;
 }
 
-export function footprintOf(w: W32, handles: readonly number[]): Footprint {
-  const fp: number[] = [];
-  for (const h of handles) {
-    const o = objectOf(w, h);
-    if (o !== undefined) fp.push(fpWrite(o.oid));
-  }
-  return fp;
-}
 
 /** the scheduling point a Win32 call starts with (before it takes effect) */
 export function* enter(w: W32, api: string, data?: string | number, fp: Footprint = EMPTY_FOOTPRINT): Routine<void> {

@@ -16,7 +16,7 @@ import {
   STATUS_PENDING,
   syscall,
 } from '../kernel/index.ts';
-import { describeHandle, enter, failWith, footprintOf, objectOf, SetLastErrorOf, type W32 } from './base.ts';
+import { describeHandle, enter, failWith, objectOf, SetLastErrorOf, type W32 } from './base.ts';
 import { FILE_FLAG_OVERLAPPED, INFINITE, INVALID_HANDLE_VALUE, WAIT_FAILED, WAIT_IO_COMPLETION, WAIT_TIMEOUT } from './constants.ts';
 import { ERROR_INVALID_PARAMETER, ERROR_IO_INCOMPLETE, RtlNtStatusToDosError } from './errors.ts';
 import type { OVERLAPPED } from './overlapped.ts';
@@ -93,7 +93,7 @@ export function* DeviceIoControl(
   lpBytesReturned: Ref<number> | null,
   lpOverlapped: OVERLAPPED | null,
 ): Routine<boolean> {
-  yield* enter(w, 'DeviceIoControl', `${describeHandle(w, hDevice)} 0x${(dwIoControlCode >>> 0).toString(16)}`, footprintOf(w, [hDevice]));
+  yield* enter(w, 'DeviceIoControl', `${describeHandle(w, hDevice)} 0x${(dwIoControlCode >>> 0).toString(16)}`);
   const { sys, thread: t } = w;
   const issue: Issue = (iosb, hEvent, apc, ctx) =>
     NtDeviceIoControlFile(sys, t, hDevice, { Event: hEvent, ApcRoutine: apc, ApcContext: ctx, IoStatusBlock: iosb }, dwIoControlCode, lpInBuffer, nInBufferSize, lpOutBuffer, nOutBufferSize);
@@ -125,7 +125,7 @@ function* readWrite(
   ov: OVERLAPPED | null,
 ): Routine<boolean> {
   const api = write ? 'WriteFile' : 'ReadFile';
-  yield* enter(w, api, describeHandle(w, hFile), footprintOf(w, [hFile]));
+  yield* enter(w, api, describeHandle(w, hFile));
   const { sys, thread: t } = w;
   const issue: Issue = (iosb, hEvent, apc, ctx) =>
     NtReadWriteFile(sys, t, write, hFile, { Event: hEvent, ApcRoutine: apc, ApcContext: ctx, IoStatusBlock: iosb }, buffer, n);
@@ -169,7 +169,7 @@ export function* ReadWriteFileEx(
   routine: Function,
 ): Routine<boolean> {
   const api = write ? 'WriteFileEx' : 'ReadFileEx';
-  yield* enter(w, api, describeHandle(w, hFile), footprintOf(w, [hFile]));
+  yield* enter(w, api, describeHandle(w, hFile));
   if (ov === null) {
     SetLastErrorOf(w, ERROR_INVALID_PARAMETER);
     return false;

@@ -21,7 +21,7 @@ import {
   syscall,
   waitForObjects,
 } from '../kernel/index.ts';
-import { accessOf, describeHandle, enter, footprintOf, objectOf, runUserApcs, SetLastErrorOf, type W32, waitableOf } from './base.ts';
+import { accessOf, describeHandle, enter, objectOf, runUserApcs, SetLastErrorOf, type W32, waitableOf } from './base.ts';
 import { MAXIMUM_WAIT_OBJECTS } from '../kernel/index.ts';
 import { INFINITE, WAIT_FAILED, WAIT_IO_COMPLETION } from './constants.ts';
 import {
@@ -105,7 +105,7 @@ function eventOf(w: W32, h: number): KEVENT | null {
 }
 
 export function* SetEvent(w: W32, hEvent: number): Routine<boolean> {
-  yield* enter(w, 'SetEvent', describeHandle(w, hEvent), footprintOf(w, [hEvent]));
+  yield* enter(w, 'SetEvent', describeHandle(w, hEvent));
   const ev = eventOf(w, hEvent);
   if (ev === null) return false;
   ev.signalState = 1;
@@ -114,7 +114,7 @@ export function* SetEvent(w: W32, hEvent: number): Routine<boolean> {
 }
 
 export function* ResetEvent(w: W32, hEvent: number): Routine<boolean> {
-  yield* enter(w, 'ResetEvent', describeHandle(w, hEvent), footprintOf(w, [hEvent]));
+  yield* enter(w, 'ResetEvent', describeHandle(w, hEvent));
   const ev = eventOf(w, hEvent);
   if (ev === null) return false;
   ev.signalState = 0;
@@ -123,7 +123,7 @@ export function* ResetEvent(w: W32, hEvent: number): Routine<boolean> {
 
 /** sets the event, releases the waiters that can be released at this instant, resets it (§1.3) */
 export function* PulseEvent(w: W32, hEvent: number): Routine<boolean> {
-  yield* enter(w, 'PulseEvent', describeHandle(w, hEvent), footprintOf(w, [hEvent]));
+  yield* enter(w, 'PulseEvent', describeHandle(w, hEvent));
   const ev = eventOf(w, hEvent);
   if (ev === null) return false;
   ev.signalState = 1;
@@ -142,7 +142,7 @@ export function* CreateMutex(w: W32, _attrs: unknown, bInitialOwner: boolean, lp
 }
 
 export function* ReleaseMutex(w: W32, hMutex: number): Routine<boolean> {
-  yield* enter(w, 'ReleaseMutex', describeHandle(w, hMutex), footprintOf(w, [hMutex]));
+  yield* enter(w, 'ReleaseMutex', describeHandle(w, hMutex));
   const m = objectOf(w, hMutex);
   if (!(m instanceof KMUTANT)) {
     SetLastErrorOf(w, ERROR_INVALID_HANDLE);
@@ -171,7 +171,7 @@ export function* CreateSemaphore(w: W32, _attrs: unknown, lInitialCount: number,
 }
 
 export function* ReleaseSemaphore(w: W32, hSemaphore: number, lReleaseCount: number, lpPreviousCount: Ref<number> | null): Routine<boolean> {
-  yield* enter(w, 'ReleaseSemaphore', describeHandle(w, hSemaphore), footprintOf(w, [hSemaphore]));
+  yield* enter(w, 'ReleaseSemaphore', describeHandle(w, hSemaphore));
   const s = objectOf(w, hSemaphore);
   if (!(s instanceof KSEMAPHORE)) {
     SetLastErrorOf(w, ERROR_INVALID_HANDLE);
@@ -200,7 +200,7 @@ export function* waitHandles(
   alertable: boolean,
   pseudoHandles = true,
 ): Routine<number> {
-  yield* enter(w, api, handles.map((h) => describeHandle(w, h)).join(','), footprintOf(w, handles));
+  yield* enter(w, api, handles.map((h) => describeHandle(w, h)).join(','));
   const objects = [];
   for (const h of handles) {
     w.verifier.beforeWait(w, h);
@@ -266,7 +266,7 @@ export function* SignalObjectAndWait(
   dwMilliseconds: number,
   bAlertable: boolean,
 ): Routine<number> {
-  yield* enter(w, 'SignalObjectAndWait', `${hObjectToSignal}→${hObjectToWaitOn}`, footprintOf(w, [hObjectToSignal]));
+  yield* enter(w, 'SignalObjectAndWait', `${hObjectToSignal}→${hObjectToWaitOn}`);
   const o = hObjectToSignal === 0 || hObjectToWaitOn === 0 ? undefined : objectOf(w, hObjectToSignal);
   if (o instanceof KEVENT) {
     o.signalState = 1;
