@@ -34,7 +34,7 @@ export function systematic(runOnce: (strategy: SystematicStrategy) => RunResult,
     s.begin();
     const r = runOnce(s);
     runs++;
-    if (!s.sleepBlocked) opts.onRun?.(r, s);
+    if (!s.halted) opts.onRun?.(r, s);
     for (const f of r.findings) {
       const key = `${f.kind}|${f.code}|${f.subcode}|${f.name}`;
       if (seen.has(key)) continue;

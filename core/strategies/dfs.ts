@@ -12,6 +12,7 @@
 // Decisions that are not thread choices (timer ties, wake-one, faults) are always fully branched.
 import type { Decision, StepObserver, Strategy } from '../strategy.ts';
 import { normalize, TASK_BASE } from '../engine.ts';
+import { emulatorBug } from '../errors.ts';
 import { type DecisionKind, type Footprint, fpWrite } from '../types.ts';
 
 interface Frame {
@@ -58,8 +59,8 @@ export class SystematicStrategy implements Strategy, StepObserver {
   /** the current sleep set: tasks whose next step was explored from an equivalent state */
   private sleeping = new Map<number, Footprint | null>();
   schedules = 0;
-  /** this run reached a state where every option sleeps: it repeats an explored equivalence class */
-  sleepBlocked = false;
+  /** this run reached a state where every option sleeps: it repeats an explored equivalence class, and the engine ends it */
+  halted = false;
 
   /**
    * Sleep sets only without a bound: a task sleeps because an equivalent schedule was explored, but
@@ -74,17 +75,13 @@ export class SystematicStrategy implements Strategy, StepObserver {
     this.name = `${opts.dpor ? 'dpor' : 'dfs'}${b}`;
   }
 
-  get halted(): boolean {
-    return this.sleepBlocked;
-  }
-
   /** call before each run */
   begin(): void {
     this.depth = 0;
     this.preemptions = 0;
     this.steps = [];
     this.sleeping = new Map();
-    this.sleepBlocked = false;
+    this.halted = false;
   }
 
   /** the steps of the last run, for equivalence checks */
@@ -97,7 +94,7 @@ export class SystematicStrategy implements Strategy, StepObserver {
     let f: Frame;
     if (i < this.stack.length) {
       f = this.stack[i];
-      if (f.count !== d.count || f.kind !== d.kind) throw new Error(`[irpsim bug] nondeterministic replay at decision ${i}: ${f.kind}[${f.count}] became ${d.kind}[${d.count}]`);
+      if (f.count !== d.count || f.kind !== d.kind) throw emulatorBug(`nondeterministic replay at decision ${i}: ${f.kind}[${f.count}] became ${d.kind}[${d.count}]`);
       if (this.useSleep && f.kind === 'thread') this.enterSleep(f);
     } else {
       const tasks: number[] = [];
@@ -119,7 +116,7 @@ export class SystematicStrategy implements Strategy, StepObserver {
         // and within the bound; none: this run can only repeat explored classes
         let c = -1;
         for (let k = 0; k < tasks.length && c < 0; k++) if (!f.sleep.has(tasks[k]) && this.allowed(f, k)) c = k;
-        if (c < 0) this.sleepBlocked = true;
+        if (c < 0) this.halted = true;
         f.choice = Math.max(c, 0);
         f.backtrack.add(tasks[f.choice]);
       }
@@ -144,22 +141,22 @@ export class SystematicStrategy implements Strategy, StepObserver {
 
   step(taskId: number, footprint: Footprint | null, decision: number, decided: boolean): void {
     this.steps.push({ task: taskId, footprint, decision });
-    if (!this.opts.dpor) return;
+    if (!this.useSleep) return;
     if (decision >= 0) {
       // a step that decided inside (a fault, a waiter) has every variant explored below this frame
       // before the frame moves on: the task sleeps with what all of them touched
       const took = this.stack[decision].took;
       took.set(taskId, decided && took.has(taskId) ? union(took.get(taskId)!, footprint) : footprint);
     }
-    if (!this.useSleep || this.sleeping.size === 0) return;
+    if (this.sleeping.size === 0) return;
     // a sleeping task that runs anyway (it was the only one that could) repeats an explored class
-    if (this.sleeping.has(taskId)) this.sleepBlocked = true;
+    if (this.sleeping.has(taskId)) this.halted = true;
     for (const [t, fp] of this.sleeping) if (t === taskId || conflicts(fp, footprint)) this.sleeping.delete(t);
   }
 
   /** call after each run; false when the tree is exhausted */
   next(): boolean {
-    if (!this.sleepBlocked) this.schedules++;
+    if (!this.halted) this.schedules++;
     if (this.opts.dpor) this.addBacktracks();
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const f = this.stack[i];
