@@ -8,7 +8,8 @@ import { Worker } from 'node:worker_threads';
 import { type Faults, type Finding, makeStrategy, RACE_WINDOWS, type Scenario, ScenarioError, type Schedule, shrinkSchedule, simulate } from '../index.ts';
 import { findBuiltin } from '../scenarios/index.ts';
 import { BadInputError, scenarioSourceHash } from './load.ts';
-import { calibrate, collect, epochNow, type FirstHit, findingKey, newUnit, type RunPlan, runBatch, runOne, SharedRuns, type Split } from './runs.ts';
+export { addCoverage } from './runs.ts';
+import { calibrate, epochNow, type FirstHit, findingKey, newUnit, type RunPlan, runBatch, SharedRuns, type Split } from './runs.ts';
 import type { WorkerMessage, WorkerTask } from './worker.ts';
 
 export interface ExploreOptions {
@@ -75,43 +76,14 @@ export async function explore(scenario: Scenario<unknown>, options: ExploreOptio
   };
   const workers = Math.max(1, options.workers ?? 1);
   const coverage: Record<string, number> = {};
-  const runs =
-    workers === 1
-      ? runHere(scenario, plan, shard, total, deadline, onHit, options, coverage)
-      : await runShared(scenario, options.scenarioRef ?? scenario.name, plan, shard, total, deadline, workers, onHit, options, coverage, () => hits.size);
+  const runs = await runShared(scenario, options.scenarioRef ?? scenario.name, plan, shard, total, deadline, workers, onHit, options, coverage, () => hits.size);
   const findings = [...hits.values()].sort((a, b) => a.run - b.run || (a.key < b.key ? -1 : 1)).map((h) => finish(scenario, options, h));
   return { scenario: scenario.name, runs, findings, elapsedMs: performance.now() - t0, coverage: sortCoverage(coverage) };
 }
 
-function runHere(
-  scenario: Scenario<unknown>,
-  plan: RunPlan,
-  shard: { index: number; count: number },
-  total: number,
-  deadline: number,
-  onHit: (h: FirstHit) => void,
-  options: ExploreOptions,
-  coverage: Record<string, number>,
-): number {
-  const local = new Map<string, FirstHit>();
-  let runs = 0;
-  for (let run = shard.index; run < total * shard.count; run += shard.count) {
-    if (performance.now() > deadline) break;
-    const r = runOne(scenario, plan, run);
-    runs++;
-    addCoverage(coverage, r.coverage);
-    const fresh = collect(local, r, plan, run);
-    for (const h of fresh) onHit(h);
-    if (runs % 25 === 0) options.onProgress?.(runs, total, local.size);
-    if (options.until !== undefined && fresh.some((h) => options.until!(h.finding))) break;
-  }
-  options.onProgress?.(runs, total, local.size);
-  return runs;
-}
-
 /**
- * More than one unit: the main thread is unit 0 and runs too (its code is warm, and it would
- * otherwise only wait), units 1…n−1 are worker threads. All take run indices from one shared
+ * The main thread is unit 0 and runs (alone when n = 1; beside workers its code is warm, and it
+ * would otherwise only wait), units 1…n−1 are worker threads. All take run indices from one shared
  * counter (runs.ts), so the split follows each unit's real speed and a worker still booting (tsx,
  * module loading) costs nothing: when no index is left, a worker that never started is cancelled
  * and terminated instead of awaited. Every index runs exactly once, so hits and coverage are those
@@ -286,10 +258,6 @@ function writeHit(scenario: Scenario<unknown>, options: ExploreOptions, h: First
 }
 
 const isPath = (ref: string | undefined): ref is string => ref !== undefined && findBuiltin(ref) === undefined;
-
-export function addCoverage(into: Record<string, number>, windows: readonly string[] | undefined): void {
-  for (const w of windows ?? []) into[w] = (into[w] ?? 0) + 1;
-}
 
 function addCounts(into: Record<string, number>, counts: Record<string, number>): void {
   for (const [w, n] of Object.entries(counts)) into[w] = (into[w] ?? 0) + n;

@@ -160,9 +160,14 @@ export function runBatch(
     const run = split.first + k * split.stride;
     const r = runOne(scenario, plan, run);
     unit.runs++;
-    for (const w of r.coverage ?? []) unit.coverage[w] = (unit.coverage[w] ?? 0) + 1;
+    addCoverage(unit.coverage, r.coverage);
     const found = collect(unit.hits, r, plan, run);
     if (found.length > 0 && fresh(found)) return false;
   }
   return true;
+}
+
+/** counts each race window a run reached */
+export function addCoverage(into: Record<string, number>, windows: readonly string[] | undefined): void {
+  for (const w of windows ?? []) into[w] = (into[w] ?? 0) + 1;
 }
