@@ -29,7 +29,11 @@ export function isGeneratorFunction(f: unknown): boolean {
   return typeof f === 'function' && f.constructor?.name === 'GeneratorFunction';
 }
 
-/** what a value handed over as a thread body or routine is, for "must be a generator function" errors */
+/**
+ * What a value handed over as a thread body or routine is, for "must be a generator function"
+ * errors. Nothing here runs async code: the async kinds are only named, so the error can say why
+ * an async function is refused inside a run.
+ */
 export function describeFunction(f: unknown): string {
   if (typeof f !== 'function') return typeof f;
   const kind = f.constructor?.name;
