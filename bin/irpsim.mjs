@@ -1,9 +1,8 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx (a runtime dependency), so the command works from a checkout
-// and from an installed package alike.
-import { register } from 'tsx/esm/api';
+// Runs the TypeScript CLI through the project's loader (register.mjs, esbuild), so the command works
+// from a checkout and from an installed package alike, from any directory.
+import './register.mjs';
 
-register();
 // a closed pipe (irpsim … | head) ends the command quietly
 process.stdout.on('error', (e) => {
   if (e.code === 'EPIPE') process.exit(0);

@@ -37,7 +37,7 @@ export function crashFinding(t: Task | null, e: unknown): NewFinding {
 
 export function forgottenYieldStarFinding(t: Task): NewFinding {
   const c = t.unentered[0];
-  const where = c.stack === undefined ? '' : ` (${callerLine(c.stack)})`;
+  const where = c.stack === undefined ? '' : ` (${callerLine(c.stack, c.name)})`;
   return {
     kind: 'determinism',
     name: 'FORGOTTEN_YIELD_STAR',
@@ -91,13 +91,14 @@ function describeValue(y: unknown): string {
 const CORE_DIR = new URL('.', import.meta.url).pathname;
 
 /**
- * The scenario's line in a stack captured by `new Call`: skip the frames in core/ (the Call and
- * Engine.call), then the frame of the emulated API function that called Engine.call.
+ * The scenario's line in a stack captured by `new Call`: skip the frames in core/ (the Call,
+ * Engine.call, and trackCalls' wrapper of a `w.`/`k.` method), then the frame of an emulated API
+ * function named like the call that called Engine.call itself, if there is one.
  */
-function callerLine(stack: string): string {
+function callerLine(stack: string, name: string): string {
   const frames = stack.split('\n').slice(1);
   let i = 0;
   while (i < frames.length && frames[i].includes(CORE_DIR)) i++;
-  const f = frames[i + 1] ?? frames[i] ?? '';
-  return f.trim();
+  if (new RegExp(`^\\s*at (\\S+\\.)?${name.replace(/[^\w$]/g, '\\$&')} \\(`).test(frames[i] ?? '')) i++;
+  return (frames[i] ?? '').trim();
 }

@@ -195,16 +195,16 @@ function workerError(unit: number, e: { name: string; message: string; stack?: s
 }
 
 /**
- * The worker's node options: the parent's, without tsx's own preload and loader (worker-boot.mjs
- * registers tsx once in the thread; inherited, they would load it a second time, ~100 ms).
+ * The worker's node options: the parent's, without a TypeScript loader's `--import` (worker-boot.mjs
+ * registers bin/register.mjs in the thread; an inherited tsx would load a second loader, ~100 ms).
  */
 function workerExecArgv(): string[] {
   const a = process.execArgv;
   const out: string[] = [];
-  const isTsx = (v: string) => /(^|[\\/])tsx($|[\\/])/.test(v);
+  const isLoader = (v: string) => /(^|[\\/])(tsx|register\.mjs)($|[\\/])/.test(v);
   for (let i = 0; i < a.length; i++) {
-    if (/^(--require|-r|--import|--loader|--experimental-loader)$/.test(a[i]) && i + 1 < a.length && isTsx(a[i + 1])) i++;
-    else if (!/^--(require|import|loader|experimental-loader)=/.test(a[i]) || !isTsx(a[i])) out.push(a[i]);
+    if (/^(--require|-r|--import|--loader|--experimental-loader)$/.test(a[i]) && i + 1 < a.length && isLoader(a[i + 1])) i++;
+    else if (!/^--(require|import|loader|experimental-loader)=/.test(a[i]) || !isLoader(a[i])) out.push(a[i]);
   }
   return out;
 }

@@ -44,10 +44,12 @@ export async function runCommand(name: string, o: RunOptions): Promise<number> {
 }
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+/** the TypeScript loader the child processes start with (bin/ts-hooks.mjs) */
+const REGISTER = new URL('../../bin/register.mjs', import.meta.url).href;
 
 function checkDeterminism(name: string, seed: number, strategy: string, here: string): number {
   const hashes = [0, 1].map(() => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, 'run', name, '--seed', String(seed), '--strategy', strategy, '--hash-only'], {
+    const r = spawnSync(process.execPath, ['--import', REGISTER, MAIN, 'run', name, '--seed', String(seed), '--strategy', strategy, '--hash-only'], {
       encoding: 'utf8',
     });
     if (r.status !== 0) throw new UsageError(`a determinism child process failed: ${(r.stderr || '').split('\n')[0]}`);

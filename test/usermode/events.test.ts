@@ -16,7 +16,7 @@ import {
   WAIT_TIMEOUT,
   type Win32Context,
 } from '../../index.ts';
-import { isSignaled, type Obs, observe } from './harness.ts';
+import { isSignaled, type Obs, observe, runApp } from './harness.ts';
 
 /** three threads wait on `ev` for 100 ms; s.released counts those that got it */
 function* threeWaiters(w: Win32Context, s: Obs, ev: number): Routine<number[]> {
@@ -189,5 +189,17 @@ describe('SetEvent, ResetEvent, PulseEvent (§1.2–1.3)', () => {
       s.after = [yield* w.WaitForSingleObject(manual, 0), yield* w.WaitForSingleObject(auto, 0)];
     });
     expect(s).toEqual({ pulses: [true, true], after: [WAIT_TIMEOUT, WAIT_TIMEOUT] });
+  });
+});
+
+describe('a Win32 call without yield*', () => {
+  test('is reported with the line of the thread that made it (not the call wrapper or the generator)', () => {
+    const r = runApp('forgot', function* (w) {
+      const ev = yield* w.CreateEvent(null, true, false, null);
+      w.SetEvent(ev); // the bug: no yield*
+      yield* w.CloseHandle(ev);
+    });
+    expect(r.result.findings[0]).toMatchObject({ kind: 'determinism', name: 'FORGOTTEN_YIELD_STAR' });
+    expect(r.result.findings[0].message).toMatch(/SetEvent\(…\) was called but never entered with yield\* \(at .*events\.test\.ts:\d+:\d+\)/);
   });
 });
