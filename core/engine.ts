@@ -433,7 +433,14 @@ export class Engine {
   }
 
   private complete(f: NewFinding): Finding {
-    return { ...f, step: f.step ?? this.steps, thread: f.thread ?? this.current?.name ?? '-' };
+    // one fixed shape, optional fields added in one order: a spread ({ ...f, step, thread }) made
+    // V8 build a fresh hidden class for every finding, in old space
+    const out: Finding = { kind: f.kind, name: f.name, message: f.message, step: f.step ?? this.steps, thread: f.thread ?? this.current?.name ?? '-' };
+    if (f.code !== undefined) out.code = f.code;
+    if (f.subcode !== undefined) out.subcode = f.subcode;
+    if (f.irp !== undefined) out.irp = f.irp;
+    if (f.stack !== undefined) out.stack = f.stack;
+    return out;
   }
 
   /** records a fatal finding from outside a task's stack (the loop then sees `fatal` and ends) */

@@ -194,17 +194,42 @@ function workerError(unit: number, e: { name: string; message: string; stack?: s
   return err;
 }
 
+/** V8 options Node accepts on its command line and in NODE_OPTIONS, which a Worker refuses */
+const V8_OPTIONS = new Set([
+  '--abort-on-uncaught-exception',
+  '--disallow-code-generation-from-strings',
+  '--enable-etw-stack-walking',
+  '--expose-gc',
+  '--huge-max-old-generation-size',
+  '--interpreted-frames-native-stack',
+  '--jitless',
+  '--max-old-space-size',
+  '--max-semi-space-size',
+  '--perf-basic-prof',
+  '--perf-basic-prof-only-functions',
+  '--perf-prof',
+  '--perf-prof-unwinding-info',
+  '--stack-trace-limit',
+]);
+
 /**
  * The worker's node options: the parent's, without a TypeScript loader's `--import` (worker-boot.mjs
- * registers bin/register.mjs in the thread; an inherited tsx would load a second loader, ~100 ms).
+ * registers bin/register.mjs in the thread; an inherited tsx would load a second loader, ~100 ms)
+ * and without V8 options (`new Worker` refuses them; they are process-wide, so the worker has them
+ * anyway), such as vitest's `--no-allocation-site-pretenuring`.
  */
 function workerExecArgv(): string[] {
   const a = process.execArgv;
   const out: string[] = [];
   const isLoader = (v: string) => /(^|[\\/])(tsx|register\.mjs)($|[\\/])/.test(v);
+  const isV8 = (v: string) => {
+    const name = v.split('=')[0];
+    return V8_OPTIONS.has(name) || !process.allowedNodeEnvironmentFlags.has(name);
+  };
   for (let i = 0; i < a.length; i++) {
     if (/^(--require|-r|--import|--loader|--experimental-loader)$/.test(a[i]) && i + 1 < a.length && isLoader(a[i + 1])) i++;
-    else if (!/^--(require|import|loader|experimental-loader)=/.test(a[i]) || !isLoader(a[i])) out.push(a[i]);
+    else if (/^--(require|import|loader|experimental-loader)=/.test(a[i]) && isLoader(a[i])) continue;
+    else if (!a[i].startsWith('-') || !isV8(a[i])) out.push(a[i]);
   }
   return out;
 }

@@ -235,22 +235,31 @@ export class KernelContext {
 }
 trackCalls(KernelContext.prototype);
 
+// the cell's reads and writes are module-level generators: a generator function made per cell would
+// keep the whole run alive past every scavenge (usermode/scenario.ts boot says why)
+interface Cell<T> {
+  readonly name: string;
+  readonly oid: number;
+  value: T;
+}
+
+function* cellGet<T>(c: Cell<T>): Routine<T> {
+  yield new Point('read', c.name, [fpRead(c.oid)]);
+  return c.value;
+}
+
+function* cellSet<T>(c: Cell<T>, v: T): Routine<void> {
+  yield new Point('write', c.name, [fpWrite(c.oid)]);
+  c.value = v;
+}
+
 function sharedCell<T>(sys: NtSystem, name: string, initial: T): SharedCell<T> {
-  const oid = sys.engine.newObjectId();
-  let value = initial;
-  function* get(): Routine<T> {
-    yield new Point('read', name, [fpRead(oid)]);
-    return value;
-  }
-  function* set(v: T): Routine<void> {
-    yield new Point('write', name, [fpWrite(oid)]);
-    value = v;
-  }
+  const c: Cell<T> = { name, oid: sys.engine.newObjectId(), value: initial };
   return {
     name,
-    get: () => sys.engine.call(`${name}.get`, get()),
-    set: (v: T) => sys.engine.call(`${name}.set`, set(v)),
-    peek: () => value,
+    get: () => sys.engine.call(`${name}.get`, cellGet(c)),
+    set: (v: T) => sys.engine.call(`${name}.set`, cellSet(c, v)),
+    peek: () => c.value,
   };
 }
 

@@ -30,6 +30,9 @@ export const NO_FAULTS: Readonly<Faults> = Object.freeze({ forcePending: false, 
 /** the thread's code was abandoned (TerminateThread, ExitThread, ExitProcess) */
 const TERMINATED = Symbol('terminated');
 
+/** the hooks' default until the I/O manager installs them (module-level: see usermode/scenario.ts boot) */
+function* nothing(): Routine<void> {}
+
 export class NtSystem {
   readonly namespace = tracked(new Map<string, KObject>());
   readonly processes: EPROCESS[] = tracked([]);
@@ -41,9 +44,9 @@ export class NtSystem {
   private nextTid = 100;
   private nextIrp = 1;
   /** set by the I/O manager: runs a thread's rundown (IoCancelThreadIo) in its own context */
-  threadRundown: (t: KThread) => Routine<void> = function* () {};
+  threadRundown: (t: KThread) => Routine<void> = nothing;
   /** set by the I/O manager: closes one handle of a process (cleanup/close IRPs) */
-  closeAllHandles: (t: KThread, p: EPROCESS) => Routine<void> = function* () {};
+  closeAllHandles: (t: KThread, p: EPROCESS) => Routine<void> = nothing;
 
   faults: Faults = NO_FAULTS;
   /** the race windows this run reached (kernel/coverage.ts) */
