@@ -86,11 +86,12 @@ async function strategiesBench(): Promise<void> {
   say(`  DFS, preemption bound 2: ${ex.dfsSchedules} schedules, complete, ${ex.dfsSeconds.toFixed(1)} s   (target < 10 s)`);
   say(`  bounded DPOR (BPOR), bound 2: ${ex.bporSchedules} schedules, complete, ${ex.bporSeconds.toFixed(1)} s; ratio to DFS ${figures.dpor_vs_dfs_schedules}   (target ≤ 0.1)`);
   say(`  DPOR, no bound: ${ex.dporSchedules} schedules${ex.dporComplete ? ', complete' : ` (stopped at ${UNBOUNDED_CAP}: more classes than DFS's bounded schedules)`}`);
-  await workersRunsPerSecond(1, 200);
-  const w1 = await workersRunsPerSecond(1, 6000);
-  const w2 = await workersRunsPerSecond(2, 6000);
-  seedRunsPerSecond(200);
-  const seed = seedRunsPerSecond(2000);
+  // budgets of several seconds: a worker needs ~1 s to start and warm up (README "--workers")
+  await workersRunsPerSecond(1, 2000);
+  const w1 = await workersRunsPerSecond(1, 60_000);
+  const w2 = await workersRunsPerSecond(2, 60_000);
+  seedRunsPerSecond(2000);
+  const seed = seedRunsPerSecond(20_000);
   await fastCheckModelRunsPerSecond(500);
   const fcModel = await fastCheckModelRunsPerSecond(5000);
   Object.assign(figures, {
