@@ -81,6 +81,7 @@ export class NtSystem {
     const t = new KThread(this.engine.newObjectId(), this.nextTid, name, process, opts.daemon === true);
     this.nextTid += 4;
     process.threads.push(t);
+    process.threadsCreated++;
     t.task = this.engine.spawn(name, threadMain, [this, t, start], { daemon: t.daemon });
     t.task.owner = t;
     return t;

@@ -29,6 +29,11 @@ export class EPROCESS extends DispatcherObject {
   readonly type = 'Process';
   readonly handles = new HandleTable();
   readonly threads: KThread[] = tracked([]);
+  /**
+   * threads ever created in the process; the Win32 layer numbers thread names by it, not by the
+   * live threads, so a name does not depend on whether another thread exited first (DPOR)
+   */
+  threadsCreated = 0;
   exitStatus = STILL_ACTIVE;
   exited = false;
   exiting = false;

@@ -18,12 +18,12 @@ interface Pending {
 }
 
 export class AppVerifier {
-  // each table is tracked on its own (DPOR), each thread's handle memory too, and who closed a
-  // handle value per value: a wait touches its thread's memory and the value it waits on, so two
-  // threads' waits on different handles stay independent
+  // DPOR: who closed a handle value is tracked value per value, so a wait touches the value it
+  // waits on and two threads' waits on different handles stay independent. What each thread last
+  // knew a handle as is only ever read and written by that thread: thread-local, not tracked.
   private readonly closed = new Map<number, { label: string; by: string }>();
   private readonly closedKeys = new Map<number, object>();
-  private readonly seen = tracked(new Map<KThread, Map<number, KObject>>());
+  private readonly seen = new Map<KThread, Map<number, KObject>>();
   private readonly pending = tracked(new Map<OVERLAPPED, Pending>());
   private readonly reported = tracked(new Set<string>());
 
@@ -46,7 +46,7 @@ export class AppVerifier {
     const o = objectOf(w, v);
     const closed = this.closedOf(v, false);
     let seen = this.seen.get(w.thread);
-    if (seen === undefined) this.seen.set(w.thread, (seen = tracked(new Map())));
+    if (seen === undefined) this.seen.set(w.thread, (seen = new Map()));
     const before = seen.get(v);
     if (o === undefined && closed !== undefined) {
       this.report(w, `closed-wait:${w.thread.name}:${v}`, 'WAIT_ON_CLOSED_HANDLE', `${w.thread.name} waits on handle ${v}, which ${closed.by} closed (it named ${closed.label})`);
@@ -66,7 +66,7 @@ export class AppVerifier {
     const o = objectOf(w, h);
     if (o === undefined) return;
     let seen = this.seen.get(w.thread);
-    if (seen === undefined) this.seen.set(w.thread, (seen = tracked(new Map())));
+    if (seen === undefined) this.seen.set(w.thread, (seen = new Map()));
     seen.set(h & ~3, o);
   }
 
@@ -75,8 +75,12 @@ export class AppVerifier {
     if (o === undefined) return;
     // closing a port under GetQueuedCompletionStatus is the documented way to stop its workers (§6.2)
     const d = o instanceof IoCompletionPort ? null : waitableOf(o);
-    for (const t of w.thread.process.threads) {
-      if (t === w.thread || t.wait === null || d === null || !t.wait.objects.includes(d)) continue;
+    // the object's waiters, not every thread's wait: the same threads (a wait block is on its
+    // objects' lists exactly while the thread's wait is registered), in creation order as the
+    // process's thread list has them, but a close then touches only what it races with (DPOR)
+    const waiters = new Set<KThread>();
+    if (d !== null) for (const wb of d.waitList) if (wb.thread !== w.thread && wb.thread.process === w.thread.process) waiters.add(wb.thread);
+    for (const t of [...waiters].sort((a, b) => a.tid - b.tid)) {
       this.report(w, `close-waited:${h}:${t.name}`, 'HANDLE_CLOSED_WHILE_WAITED_ON', `${w.thread.name} closes handle ${h} (${o.label}) while ${t.name} waits on it`);
     }
     this.closedOf(h & ~3, true);

@@ -21,7 +21,7 @@ export function* CreateThread(
   _dwCreationFlags: number,
   lpThreadId: Ref<number> | null,
 ): Routine<number> {
-  const name = `${lpStartAddress.name || 'thread'}#${w.thread.process.threads.length}`;
+  const name = `${lpStartAddress.name || 'thread'}#${w.thread.process.threadsCreated}`;
   yield* enter(w, 'CreateThread', name);
   const t = factory.start(w, lpStartAddress, lpParameter, name);
   if (lpThreadId !== null) lpThreadId.value = t.tid;

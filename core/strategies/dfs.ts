@@ -228,7 +228,6 @@ export class SystematicStrategy implements Strategy, StepObserver {
           const q = steps[i].task;
           if (q === p || acc[q] >= local[i]) continue;
           if (!conflicts(steps[i].footprint, sj.footprint)) continue;
-          // a wake and the step it enables are ordered, never co-enabled: not a race to reverse
           // a wake (or a spawn) and the step it enables are ordered, never co-enabled: no race
           if (q !== 0 && i !== enabler && conflicts(steps[i].footprint, sj.footprint, TASK_BASE)) races.push(i, j);
           const bi = i * width;
@@ -282,8 +281,9 @@ export class SystematicStrategy implements Strategy, StepObserver {
   /**
    * BPOR's conservative branch: the bound makes otherwise independent steps dependent. Reversing
    * the race at step i preempts its task when i runs in the middle of that task's run of steps, so
-   * also try the racing task and the initials where that run began (a context switch, or the first step), where it costs no more
-   * than the switch already there; if none could run there, the switch before, and so on.
+   * also try the racing task and the initials where that run began (a context switch, or the first
+   * step), where it costs no more than the switch already there; if none could run there, the
+   * switch before, and so on.
    */
   private conservative(i: number, candidates: readonly number[]): void {
     const steps = this.steps;

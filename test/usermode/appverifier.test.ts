@@ -21,6 +21,35 @@ function* pend(w: Win32Context, h: number, ov: OVERLAPPED, out: Uint8Array | nul
 }
 
 describe('handle misuse', () => {
+  test('§2.2: closing a handle two threads wait on reports each waiter once, in creation order; a thread that only waited earlier is not reported', () => {
+    const r = runApp('av-close-two-waiters', function* (w) {
+      const ev = yield* w.CreateEvent(null, true, false, null);
+      const other = yield* w.CreateEvent(null, true, true, null);
+      const early = yield* w.CreateThread(null, 0, function* early(w2: Win32Context) {
+        yield* w2.WaitForSingleObject(other, INFINITE);
+        return 0;
+      }, null, 0, null);
+      yield* w.WaitForSingleObject(early, INFINITE);
+      const first = yield* w.CreateThread(null, 0, function* one(w2: Win32Context) {
+        yield* w2.WaitForSingleObject(ev, 100);
+        return 0;
+      }, null, 0, null);
+      const second = yield* w.CreateThread(null, 0, function* two(w2: Win32Context) {
+        yield* w2.WaitForMultipleObjects(2, [ev, ev], false, 100);
+        return 0;
+      }, null, 0, null);
+      yield* w.Sleep(10);
+      yield* w.CloseHandle(ev);
+      yield* w.WaitForMultipleObjects(2, [first, second], true, INFINITE);
+    });
+    expect(r.result.outcome).toBe('ok');
+    // thread names count the threads ever created (early#1 exited before one#2 was created)
+    const messages = r.result.findings.map((f) => f.message);
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toMatch(/^main closes handle 4 \(ev#\d+\) while one#2 waits on it$/);
+    expect(messages[1]).toMatch(/^main closes handle 4 \(ev#\d+\) while two#3 waits on it$/);
+  });
+
   test('§2.2: a wait on a closed handle is reported as WAIT_ON_CLOSED_HANDLE; the wait fails with ERROR_INVALID_HANDLE and the run goes on', () => {
     const r = runApp('av-closed-wait', function* (w, s) {
       const ev = yield* w.CreateEvent(null, true, false, null);
