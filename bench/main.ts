@@ -1,6 +1,12 @@
 // npm run bench [-- --json] [-- --calls N] [-- --only engine|strategies]: prints the benchmark
 // tables (issue 2's engine figures, issue 7's strategy figures), or one JSON object with every
 // figure. Each figure is measured in this run; ratios are against baselines measured in the same run.
+// The throughput figures (seed runs/s, fast-check's model, explore with 1 and 2 workers) are each
+// measured in a fresh process (`--measure`), as a user's explore runs: after the rest of the bench
+// has run every scenario in this process, its inline caches are megamorphic and its old generation
+// full, which made them ~40% lower. Each is the median of three such processes.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bareStepsPerSecond, engineStepsPerSecond, fastCheckPerSecond, TASKS } from './engine.ts';
 import { CAP, exhaustive, UNBOUNDED_CAP, fastCheckModelRunsPerSecond, runsToFirstHit, seedRunsPerSecond, workersRunsPerSecond } from './strategies.ts';
@@ -11,8 +17,52 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '100000' },
     only: { type: 'string' },
     seeds: { type: 'string', default: '20' },
+    measure: { type: 'string' },
   },
 });
+
+/** `--measure` figures: one number each, printed alone by a fresh process */
+const MEASURES: Record<string, () => Promise<number>> = {
+  seed: async () => {
+    seedRunsPerSecond(2000);
+    return seedRunsPerSecond(20_000);
+  },
+  'fc-model': async () => {
+    await fastCheckModelRunsPerSecond(500);
+    return fastCheckModelRunsPerSecond(5000);
+  },
+  // budgets of several seconds: a worker needs ~1 s to start and warm up (README "--workers")
+  workers1: async () => {
+    await workersRunsPerSecond(1, 2000);
+    return workersRunsPerSecond(1, 60_000);
+  },
+  workers2: async () => {
+    await workersRunsPerSecond(1, 2000);
+    return workersRunsPerSecond(2, 60_000);
+  },
+};
+if (values.measure !== undefined) {
+  const m = MEASURES[values.measure];
+  if (m === undefined) {
+    console.error(`irpsim bench: --measure must be one of ${Object.keys(MEASURES).join(', ')}, got '${values.measure}'`);
+    process.exit(2);
+  }
+  console.log(await m());
+  process.exit(0);
+}
+
+/** a `--measure` figure from a fresh node process with this one's options (the TypeScript loader) */
+function measureFresh(what: string): number {
+  const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--measure', what], { encoding: 'utf8' });
+  return Number(out.trim().split('\n').pop());
+}
+
+/** the medians of `reps` fresh measurements of each figure, taken in turns (this machine is noisy: ±30% from one process to the next) */
+function measureFreshMedians(whats: readonly string[], reps = 3): number[] {
+  const got = whats.map(() => [] as number[]);
+  for (let r = 0; r < reps; r++) for (const [i, w] of whats.entries()) got[i].push(measureFresh(w));
+  return got.map(median);
+}
 const calls = Number(values.calls);
 const seeds = Number(values.seeds);
 if (!Number.isInteger(calls) || calls < 1 || !Number.isInteger(seeds) || seeds < 1) {
@@ -86,14 +136,7 @@ async function strategiesBench(): Promise<void> {
   say(`  DFS, preemption bound 2: ${ex.dfsSchedules} schedules, complete, ${ex.dfsSeconds.toFixed(1)} s   (target < 10 s)`);
   say(`  bounded DPOR (BPOR), bound 2: ${ex.bporSchedules} schedules, complete, ${ex.bporSeconds.toFixed(1)} s; ratio to DFS ${figures.dpor_vs_dfs_schedules}   (target ≤ 0.1)`);
   say(`  DPOR, no bound: ${ex.dporSchedules} schedules${ex.dporComplete ? ', complete' : ` (stopped at ${UNBOUNDED_CAP}: more classes than DFS's bounded schedules)`}`);
-  // budgets of several seconds: a worker needs ~1 s to start and warm up (README "--workers")
-  await workersRunsPerSecond(1, 2000);
-  const w1 = await workersRunsPerSecond(1, 60_000);
-  const w2 = await workersRunsPerSecond(2, 60_000);
-  seedRunsPerSecond(2000);
-  const seed = seedRunsPerSecond(20_000);
-  await fastCheckModelRunsPerSecond(500);
-  const fcModel = await fastCheckModelRunsPerSecond(5000);
+  const [w1, w2, seed, fcModel] = measureFreshMedians(['workers1', 'workers2', 'seed', 'fc-model']);
   Object.assign(figures, {
     explore_runs_per_s_1_worker: Math.round(w1),
     explore_runs_per_s_2_workers: Math.round(w2),

@@ -82,8 +82,9 @@ function buildProgram(done: (p: Promise<number>) => Promise<void>): Command {
 
   program
     .command('check <scenario>')
-    .description('explore every schedule up to a preemption bound (DFS), or one per equivalence class (--dpor)')
-    .option('--bound <n>', 'most preemptions per schedule, or none', '2')
+    .description('explore every schedule up to a preemption or delay bound (DFS), or one per equivalence class (--dpor)')
+    .option('--bound <n>', 'most preemptions per schedule, or none (default 2; none with --delay-bound)')
+    .option('--delay-bound <n>', 'most delays per schedule: taking the k-th task after the round-robin choice costs k (DFS only)')
     .option('--dpor', 'dynamic partial-order reduction (bounded: BPOR; with --bound none: source-set DPOR with sleep sets)')
     .option('--max <n>', 'stop after this many schedules', '200000')
     .option('--out <dir>', 'directory for the failure file', 'failures')

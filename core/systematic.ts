@@ -50,6 +50,9 @@ export function systematic(runOnce: (strategy: SystematicStrategy) => RunResult,
 function limitOf(o: DfsOptions): string {
   if (o.dpor && o.preemptionBound === undefined) return 'source-set DPOR with sleep sets over every schedule, without a preemption bound';
   if (o.dpor) return `bounded partial-order reduction (BPOR) over every schedule with at most ${o.preemptionBound} preemption(s), no sleep sets`;
-  if (o.preemptionBound === undefined) return 'DFS over every schedule';
-  return `DFS over every schedule with at most ${o.preemptionBound} preemption(s)`;
+  const bounds = [
+    ...(o.preemptionBound === undefined ? [] : [`at most ${o.preemptionBound} preemption(s)`]),
+    ...(o.delayBound === undefined ? [] : [`at most ${o.delayBound} delay(s) of the round-robin scheduler`]),
+  ];
+  return bounds.length === 0 ? 'DFS over every schedule' : `DFS over every schedule with ${bounds.join(' and ')}`;
 }

@@ -1,7 +1,8 @@
 // irpsim check <scenario> --bound N: exhaustive exploration (issue 7) — DFS over every schedule
-// with at most N preemptions, or DPOR (--dpor) over every schedule up to equivalence. Ends with
-// one line: "complete: 1,284 schedules, 0 findings (preemption bound 2)", or the first finding and
-// its failure file.
+// with at most N preemptions (or, with --delay-bound D, at most D delays of the round-robin
+// scheduler), or DPOR (--dpor) over every schedule up to equivalence. Ends with one line:
+// "complete: 1,284 schedules, 0 findings (preemption bound 2)", or the first finding and its
+// failure file.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulate, systematic } from '../../index.ts';
@@ -9,11 +10,12 @@ import { loadScenario, scenarioSourceHash } from '../../explore/load.ts';
 import { addCoverage, IRPSIM_VERSION, replayChoices } from '../../explore/explore.ts';
 import { printCoverage } from './explore.ts';
 import { findBuiltin } from '../../scenarios/index.ts';
-import { int, io, parseFaults } from '../common.ts';
+import { int, io, parseFaults, UsageError } from '../common.ts';
 import { failureFileName, writeFailureFile } from '../failure-file.ts';
 
 export interface CheckOptions {
   bound?: string;
+  delayBound?: string;
   dpor?: boolean;
   max?: string;
   out?: string;
@@ -24,8 +26,11 @@ export interface CheckOptions {
 }
 
 export async function checkCommand(name: string, o: CheckOptions): Promise<number> {
-  // --bound none: every schedule (DFS) or every equivalence class (DPOR); with a bound, DPOR is BPOR
-  const bound = o.bound === 'none' ? undefined : int('--bound', o.bound, 0, 2);
+  // --bound none: every schedule (DFS) or every equivalence class (DPOR); with a bound, DPOR is BPOR.
+  // The preemption bound is 2 unless given, or a delay bound is given (then none unless given).
+  const delayBound = o.delayBound === undefined ? undefined : int('--delay-bound', o.delayBound, 0, 0);
+  if (delayBound !== undefined && o.dpor) throw new UsageError('--delay-bound works with DFS only, not with --dpor (BPOR is defined for preemption bounds)');
+  const bound = o.bound === 'none' || (o.bound === undefined && delayBound !== undefined) ? undefined : int('--bound', o.bound, 0, 2);
   const max = int('--max', o.max, 1, 200_000);
   const scenario = await loadScenario(name);
   const t0 = performance.now();
@@ -34,12 +39,18 @@ export async function checkCommand(name: string, o: CheckOptions): Promise<numbe
   const res = systematic((s) => simulate(scenario, { strategy: s, observer: o.dpor ? s : undefined, keepTrace: false, faults }), {
     dpor: o.dpor === true,
     preemptionBound: bound,
+    delayBound,
     maxSchedules: max,
     stopAtFinding: o.all !== true,
     onRun: (r) => addCoverage(coverage, r.coverage),
   });
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
-  const what = `${o.dpor ? 'DPOR, ' : ''}${bound === undefined ? 'no preemption bound' : `preemption bound ${bound}`}`;
+  const bounds = [
+    ...(bound === undefined && delayBound === undefined ? ['no preemption bound'] : []),
+    ...(bound === undefined ? [] : [`preemption bound ${bound}`]),
+    ...(delayBound === undefined ? [] : [`delay bound ${delayBound}`]),
+  ];
+  const what = `${o.dpor ? 'DPOR, ' : ''}${bounds.join(', ')}`;
   if (o.json) {
     io.out(`${JSON.stringify({ complete: res.complete, schedules: res.schedules, findings: res.findings.map((f) => f.finding), limit: res.limit, coverage })}\n`);
     return res.findings.length > 0 ? 1 : 0;
@@ -60,7 +71,7 @@ export async function checkCommand(name: string, o: CheckOptions): Promise<numbe
     formatVersion: 1,
     irpsimVersion: IRPSIM_VERSION,
     scenario: { name, sourceHash: scenarioSourceHash(scenario, findBuiltin(name) === undefined ? name : undefined) },
-    strategy: `${o.dpor ? 'dpor' : 'dfs'}${bound === undefined ? '' : `:${bound}`}`,
+    strategy: `${o.dpor ? 'dpor' : 'dfs'}${bound === undefined ? '' : `:${bound}`}${delayBound === undefined ? '' : `:delay${delayBound}`}`,
     seed: 0,
     choices: r.schedule.choices,
     labels: r.schedule.labels,

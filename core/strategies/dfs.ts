@@ -9,10 +9,14 @@
 // - with a preemption bound, a race also adds its task at the most recent context switch before
 //   e, where running it may cost no preemption: the conservative branch of Bounded Partial-Order
 //   Reduction (Coons, Musuvathi and McKinley, OOPSLA 2013), which naive bounded DPOR lacks.
+// - or bounded by delays (Emmi, Qadeer and Rakamarić, "Delay-bounded scheduling", POPL 2011): the
+//   engine lists a thread decision's options in round-robin order from the running task (it goes
+//   on, else the next task by slot), the deterministic scheduler takes option 0, and taking option
+//   k costs k delays. DFS only: DPOR with a delay bound is refused.
 // Decisions that are not thread choices (timer ties, wake-one, faults) are always fully branched.
 import type { Decision, StepObserver, Strategy } from '../strategy.ts';
 import { normalize, TASK_BASE } from '../engine.ts';
-import { emulatorBug } from '../errors.ts';
+import { emulatorBug, ScenarioError } from '../errors.ts';
 import { type DecisionKind, type Footprint, fpWrite } from '../types.ts';
 
 interface Frame {
@@ -24,6 +28,8 @@ interface Frame {
   choice: number;
   /** preemptions in the schedule before this decision */
   preemptionsBefore: number;
+  /** delays in the schedule before this decision */
+  delaysBefore: number;
   /** DPOR: tasks still to explore here */
   backtrack: Set<number>;
   /** DPOR: tasks explored here */
@@ -46,6 +52,8 @@ export interface Step {
 export interface DfsOptions {
   /** most preemptions a schedule may have; undefined = unbounded */
   preemptionBound?: number;
+  /** most delays a schedule may have (option k of a thread decision costs k); undefined = unbounded; not with dpor */
+  delayBound?: number;
   dpor: boolean;
 }
 
@@ -56,6 +64,7 @@ export class SystematicStrategy implements Strategy, StepObserver {
   private steps: Step[] = [];
   private depth = 0;
   private preemptions = 0;
+  private delays = 0;
   /** the current sleep set: tasks whose next step was explored from an equivalent state */
   private sleeping = new Map<number, Footprint | null>();
   schedules = 0;
@@ -70,15 +79,20 @@ export class SystematicStrategy implements Strategy, StepObserver {
   private readonly useSleep: boolean;
 
   constructor(private readonly opts: DfsOptions) {
+    if (opts.dpor && opts.delayBound !== undefined) {
+      throw new ScenarioError('DPOR with a delay bound is not supported (bounded partial-order reduction is defined for preemption bounds)');
+    }
     this.useSleep = opts.dpor && opts.preemptionBound === undefined;
     const b = opts.preemptionBound === undefined ? '' : `:${opts.preemptionBound}`;
-    this.name = `${opts.dpor ? 'dpor' : 'dfs'}${b}`;
+    const d = opts.delayBound === undefined ? '' : `:delay${opts.delayBound}`;
+    this.name = `${opts.dpor ? 'dpor' : 'dfs'}${b}${d}`;
   }
 
   /** call before each run */
   begin(): void {
     this.depth = 0;
     this.preemptions = 0;
+    this.delays = 0;
     this.steps = [];
     this.sleeping = new Map();
     this.halted = false;
@@ -106,6 +120,7 @@ export class SystematicStrategy implements Strategy, StepObserver {
         tasks,
         choice: 0,
         preemptionsBefore: this.preemptions,
+        delaysBefore: this.delays,
         backtrack: new Set(),
         done: new Set(),
         sleep: new Map(this.sleeping),
@@ -122,12 +137,18 @@ export class SystematicStrategy implements Strategy, StepObserver {
       }
       this.stack.push(f);
     }
-    if (f.kind === 'thread' && f.preemptive && f.choice !== 0) this.preemptions++;
+    if (f.kind === 'thread') {
+      if (f.preemptive && f.choice !== 0) this.preemptions++;
+      this.delays += f.choice;
+    }
     return f.choice;
   }
 
+  /** option k of thread decision f keeps the schedule within the bounds (options cost more as k grows) */
   private allowed(f: Frame, k: number): boolean {
     const b = this.opts.preemptionBound;
+    const d = this.opts.delayBound;
+    if (d !== undefined && f.delaysBefore + k > d) return false;
     return b === undefined || !f.preemptive || k === 0 || f.preemptionsBefore + 1 <= b;
   }
 

@@ -47,6 +47,8 @@ describe('irpsim command', () => {
     [['frobnicate']],
     [['run']],
     [['check', 'seed/S2', '--bound', 'many']],
+    [['check', 'seed/S2', '--delay-bound', '-1']],
+    [['check', 'seed/S2', '--delay-bound', '1', '--dpor']],
   ])('bad input %j exits 2 with one line on stderr', async (argv) => {
     expect(await runCli(argv)).toBe(2);
     expect(oneLine()).toBe(true);
@@ -58,6 +60,17 @@ describe('irpsim command', () => {
     out = '';
     expect(await runCli(['check', 'seed/fixed-lock-check', '--dpor', '--bound', 'none', '--max', '5'])).toBe(0);
     expect(out).toMatch(/^stopped \(budget of 5 schedules\): 5 schedules, 0 findings \(DPOR, no preemption bound\)/m);
+  });
+
+  test('check --delay-bound is DFS bounded by delays alone, unless --bound is given too; a seed bug is found within 2 delays', async () => {
+    expect(await runCli(['check', 'seed/fixed-lock-check', '--delay-bound', '1'])).toBe(0);
+    expect(out).toMatch(/^complete: [\d,]+ schedules, 0 findings \(delay bound 1\) in [\d.]+ s$/m);
+    out = '';
+    expect(await runCli(['check', 'seed/fixed-lock-check', '--delay-bound', '3', '--bound', '1', '--max', '5'])).toBe(0);
+    expect(out).toMatch(/\(preemption bound 1, delay bound 3\)/);
+    out = '';
+    expect(await runCli(['check', 'seed/S10', '--delay-bound', '2', '--out', mkdtempSync(join(tmpdir(), 'irpsim-'))])).toBe(1);
+    expect(out).toMatch(/^found after [\d,]+ schedules \(delay bound 2\)/m);
   });
 
   test('run prints the timeline and exits 1 when the run has findings', async () => {

@@ -3,7 +3,7 @@
 // class brute-force DFS finds; DFS with a preemption bound respects it; both find planted bugs.
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { conflicts, type Engine, fpRead, fpWrite, makeStrategy, Point, runTasks, type Step, systematic } from '../../core/index.ts';
+import { conflicts, type Engine, fpRead, fpWrite, makeStrategy, Point, runTasks, type Step, type Strategy, systematic } from '../../core/index.ts';
 import { type Ev, model } from './model.ts';
 
 type Op =
@@ -159,7 +159,48 @@ describe('DPOR', () => {
   });
 });
 
+/** every complete schedule of `p` a systematic search explores, as choices, with its delays (the sum of its thread choices) */
+function schedulesOf(p: Op[][], opts: { preemptionBound?: number; delayBound?: number }): Map<string, number> {
+  const out = new Map<string, number>();
+  const res = systematic((s) => {
+    let delays = 0;
+    const counting: Strategy = {
+      name: s.name,
+      choose: (d) => {
+        const c = s.choose(d);
+        if (d.kind === 'thread') delays += c;
+        return c;
+      },
+      get halted() {
+        return s.halted;
+      },
+    };
+    const r = runTasks(setup(p), { strategy: counting, keepTrace: false });
+    out.set(r.schedule.choices.join(','), delays);
+    return r;
+  }, { dpor: false, maxSchedules: 20_000, ...opts });
+  fc.pre(res.complete);
+  return out;
+}
+
 describe('bounded DFS', () => {
+  test.prop([programs], { numRuns: 60, seed: 7 })('with delay bound d, explores exactly the schedules of the unbounded search that have at most d delays', (p) => {
+    const all = schedulesOf(p, {});
+    for (const d of [0, 1, 2, 3]) {
+      const bounded = schedulesOf(p, { delayBound: d });
+      const want = [...all].filter(([, delays]) => delays <= d).map(([c]) => c);
+      expect([...bounded.keys()].sort()).toEqual(want.sort());
+    }
+  });
+
+  test('delay bound 0 is the round-robin schedule alone; DPOR with a delay bound is refused', () => {
+    const p: Op[][] = [[{ k: 'w', cell: 0 }, { k: 'w', cell: 0 }], [{ k: 'w', cell: 0 }]];
+    const only = [...schedulesOf(p, { delayBound: 0 }).keys()];
+    expect(only).toHaveLength(1);
+    expect(only[0].split(',').every((c) => c === '0')).toBe(true);
+    expect(() => systematic((s) => runTasks(setup(p), { strategy: s, keepTrace: false }), { dpor: true, delayBound: 1 })).toThrow(/delay bound/);
+  });
+
   test.prop([programs], { numRuns: 20, seed: 20261126 })('with bound b every explored schedule has at most b preemptions', (p) => {
     for (const b of [0, 1, 2]) {
       let worst = 0;
