@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bareStepsPerSecond, engineStepsPerSecond, fastCheckPerSecond, TASKS } from './engine.ts';
-import { CAP, exhaustive, UNBOUNDED_CAP, fastCheckModelRunsPerSecond, runsToFirstHit, seedRunsPerSecond, workersRunsPerSecond } from './strategies.ts';
+import { CAP, engineModelRunsPerSecond, exhaustive, UNBOUNDED_CAP, fastCheckModelRunsPerSecond, runsToFirstHit, seedRunsPerSecond, workersRunsPerSecond } from './strategies.ts';
 
 const { values } = parseArgs({
   options: {
@@ -22,23 +22,28 @@ const { values } = parseArgs({
 });
 
 /** `--measure` figures: one number each, printed alone by a fresh process */
-const MEASURES: Record<string, () => Promise<number>> = {
+const MEASURES: Record<string, () => Promise<number | number[]>> = {
   seed: async () => {
     seedRunsPerSecond(2000);
     return seedRunsPerSecond(20_000);
+  },
+  'engine-model': async () => {
+    engineModelRunsPerSecond(20_000);
+    return engineModelRunsPerSecond(200_000);
   },
   'fc-model': async () => {
     await fastCheckModelRunsPerSecond(500);
     return fastCheckModelRunsPerSecond(5000);
   },
-  // budgets of several seconds: a worker needs ~1 s to start and warm up (README "--workers")
+  // 200,000 runs (10–20 s): a worker needs ~2 s to start and warm up (README "--workers"); the
+  // steady rate is taken after the first 3 s. Printed as "overall steady".
   workers1: async () => {
-    await workersRunsPerSecond(1, 2000);
-    return workersRunsPerSecond(1, 60_000);
+    const r = await workersRunsPerSecond(1, 200_000);
+    return [r.overall, r.steady];
   },
   workers2: async () => {
-    await workersRunsPerSecond(1, 2000);
-    return workersRunsPerSecond(2, 60_000);
+    const r = await workersRunsPerSecond(2, 200_000);
+    return [r.overall, r.steady];
   },
 };
 if (values.measure !== undefined) {
@@ -47,21 +52,22 @@ if (values.measure !== undefined) {
     console.error(`irpsim bench: --measure must be one of ${Object.keys(MEASURES).join(', ')}, got '${values.measure}'`);
     process.exit(2);
   }
-  console.log(await m());
+  const v = await m();
+  console.log(Array.isArray(v) ? v.join(' ') : v);
   process.exit(0);
 }
 
-/** a `--measure` figure from a fresh node process with this one's options (the TypeScript loader) */
-function measureFresh(what: string): number {
+/** a `--measure` figure (one or more numbers) from a fresh node process with this one's options (the TypeScript loader) */
+function measureFresh(what: string): number[] {
   const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--measure', what], { encoding: 'utf8' });
-  return Number(out.trim().split('\n').pop());
+  return out.trim().split('\n').pop()!.split(' ').map(Number);
 }
 
 /** the medians of `reps` fresh measurements of each figure, taken in turns (this machine is noisy: ±30% from one process to the next) */
-function measureFreshMedians(whats: readonly string[], reps = 3): number[] {
-  const got = whats.map(() => [] as number[]);
+function measureFreshMedians(whats: readonly string[], reps = 3): number[][] {
+  const got = whats.map(() => [] as number[][]);
   for (let r = 0; r < reps; r++) for (const [i, w] of whats.entries()) got[i].push(measureFresh(w));
-  return got.map(median);
+  return got.map((runs) => runs[0].map((_, k) => median(runs.map((v) => v[k]))));
 }
 const calls = Number(values.calls);
 const seeds = Number(values.seeds);
@@ -116,10 +122,10 @@ async function engineBench(): Promise<void> {
 
 async function strategiesBench(): Promise<void> {
   const rows = runsToFirstHit(seeds);
-  const names = ['random', 'pct:1', 'pct:2', 'pct:3', 'dfs', 'dpor'];
+  const names = ['random', 'pct:1', 'pct:2', 'pct:3', 'dfs', 'dpor', 'delay:3'];
   const cell = (n: number) => (Number.isFinite(n) ? String(n) : `>${CAP}`);
   figures.runs_to_first_hit = Object.fromEntries(rows.map((r) => [r.scenario, Object.fromEntries(names.map((n) => [n, Number.isFinite(r.byStrategy[n]) ? r.byStrategy[n] : null]))]));
-  say(`\nruns to first hit (random/PCT: median over ${seeds} base seeds; DFS and DPOR (BPOR), bound 2: schedules, deterministic; cap ${CAP})`);
+  say(`\nruns to first hit (random/PCT: median over ${seeds} base seeds; DFS and DPOR (BPOR) to preemption bound 2, DFS to delay bound 3: schedules, deterministic; cap ${CAP})`);
   say(`  ${'scenario'.padEnd(40)}${names.map((n) => n.padStart(8)).join('')}`);
   for (const r of rows) say(`  ${r.scenario.padEnd(40)}${names.map((n) => cell(r.byStrategy[n]).padStart(8)).join('')}`);
   const ex = exhaustive();
@@ -136,18 +142,25 @@ async function strategiesBench(): Promise<void> {
   say(`  DFS, preemption bound 2: ${ex.dfsSchedules} schedules, complete, ${ex.dfsSeconds.toFixed(1)} s   (target < 10 s)`);
   say(`  bounded DPOR (BPOR), bound 2: ${ex.bporSchedules} schedules, complete, ${ex.bporSeconds.toFixed(1)} s; ratio to DFS ${figures.dpor_vs_dfs_schedules}   (target ≤ 0.1)`);
   say(`  DPOR, no bound: ${ex.dporSchedules} schedules${ex.dporComplete ? ', complete' : ` (stopped at ${UNBOUNDED_CAP}: more classes than DFS's bounded schedules)`}`);
-  const [w1, w2, seed, fcModel] = measureFreshMedians(['workers1', 'workers2', 'seed', 'fc-model']);
+  const [[w1, w1Steady], [w2, w2Steady], [seed], [fcModel], [engineModel]] = measureFreshMedians(['workers1', 'workers2', 'seed', 'fc-model', 'engine-model']);
   Object.assign(figures, {
-    explore_runs_per_s_1_worker: Math.round(w1),
-    explore_runs_per_s_2_workers: Math.round(w2),
-    workers2_vs_1: round2(w2 / w1),
+    explore_runs_per_s_1_worker: Math.round(w1Steady),
+    explore_runs_per_s_2_workers: Math.round(w2Steady),
+    // after the first 3 s, every worker started and warm: what a long exploration gets
+    workers2_vs_1: round2(w2Steady / w1Steady),
+    // over the whole 200,000 runs, the worker's ~2 s start-up included
+    workers2_vs_1_with_startup: round2(w2 / w1),
     seed_runs_per_s: Math.round(seed),
     fastcheck_model_runs_per_s: Math.round(fcModel),
     seed_runs_vs_fastcheck_model: round2(seed / fcModel),
+    engine_model_runs_per_s: Math.round(engineModel),
+    engine_model_vs_fastcheck_model: round2(engineModel / fcModel),
   });
-  say(`\nexplore seed/S3: ${Math.round(w1)} runs/s with 1 worker, ${Math.round(w2)} with 2: ${figures.workers2_vs_1}×   (target ≥ 1.8)`);
+  say(`\nexplore seed/S3, 200,000 runs: ${Math.round(w1Steady)} runs/s with 1 worker, ${Math.round(w2Steady)} with 2 once started: ${figures.workers2_vs_1}×   (target ≥ 1.8)`);
+  say(`  over all the runs, the second unit's start (~2 s) included: ${Math.round(w1)} / ${Math.round(w2)} runs/s, ${figures.workers2_vs_1_with_startup}×`);
   say(`full seed scenario (seed/S3, whole kernel + Win32 + driver + app): ${Math.round(seed)} runs/s;`);
   say(`fast-check fc.scheduler() on a minimal 3-task model of the same race: ${Math.round(fcModel)} runs/s; ratio ${figures.seed_runs_vs_fastcheck_model}   (target ≥ 5)`);
+  say(`irpsim's engine alone on that minimal model: ${Math.round(engineModel)} runs/s, ${figures.engine_model_vs_fastcheck_model}× fast-check's`);
 }
 
 if (values.only !== 'strategies') await engineBench();

@@ -5,6 +5,7 @@
 // fc.scheduler() on a minimal model of the same race. Orchestration: async is fine here.
 import fc from 'fast-check';
 import { explore } from '../explore/explore.ts';
+import { Engine, Point, RandomStrategy } from '../core/index.ts';
 import { type Finding, type Scenario, simulate, systematic } from '../index.ts';
 import { builtinScenarios, type ExpectedFinding, findBuiltin, matchesExpected } from '../scenarios/index.ts';
 
@@ -21,7 +22,7 @@ function runsToHit(s: Scenario<unknown>, want: (f: Finding) => boolean, strategy
   return Number.POSITIVE_INFINITY;
 }
 
-function systematicToHit(s: Scenario<unknown>, want: (f: Finding) => boolean, dpor: boolean): number {
+function systematicToHit(s: Scenario<unknown>, want: (f: Finding) => boolean, dpor: boolean, delayBound?: number): number {
   let n = 0;
   let hit = Number.POSITIVE_INFINITY;
   systematic(
@@ -31,7 +32,9 @@ function systematicToHit(s: Scenario<unknown>, want: (f: Finding) => boolean, dp
       if (hit === Number.POSITIVE_INFINITY && r.findings.some(want)) hit = n;
       return r;
     },
-    { dpor, preemptionBound: 2, maxSchedules: CAP, stopAtFinding: false, onRun: () => {} },
+    delayBound === undefined
+      ? { dpor, preemptionBound: 2, maxSchedules: CAP, stopAtFinding: false, onRun: () => {} }
+      : { dpor, delayBound, maxSchedules: CAP, stopAtFinding: false, onRun: () => {} },
   );
   return hit;
 }
@@ -54,6 +57,7 @@ export function runsToFirstHit(seeds = 20): HitRow[] {
     }
     byStrategy.dfs = systematicToHit(s, want, false);
     byStrategy.dpor = systematicToHit(s, want, true);
+    byStrategy['delay:3'] = systematicToHit(s, want, false, 3);
     rows.push({ scenario: s.name, byStrategy });
   }
   return rows;
@@ -84,10 +88,31 @@ export function exhaustive(name = 'seed/fixed-lock-check'): Exhaustive {
   return { dfsSchedules: dfs.schedules, dfsSeconds, bporSchedules: bpor.schedules, bporSeconds, dporSchedules: dpor.schedules, dporComplete: dpor.complete };
 }
 
-export async function workersRunsPerSecond(workers: number, runs: number): Promise<number> {
+export interface WorkerRates {
+  /** runs per second over the whole exploration, workers' start and warm-up included */
+  overall: number;
+  /** runs per second after the first `settleMs` (every worker started and warm) */
+  steady: number;
+}
+
+/** explore seed/S3 with `workers` units for `runs` runs */
+export async function workersRunsPerSecond(workers: number, runs: number, settleMs = 3000): Promise<WorkerRates> {
   const s = findBuiltin('seed/S3')!;
-  const r = await explore(s, { runs, workers, shrink: false });
-  return r.runs / (r.elapsedMs / 1000);
+  const t0 = performance.now();
+  let mark: { at: number; runs: number } | null = null;
+  const r = await explore(s, {
+    runs,
+    workers,
+    shrink: false,
+    onProgress: (done) => {
+      const now = performance.now();
+      if (mark === null && now - t0 >= settleMs) mark = { at: now, runs: done };
+    },
+  });
+  const end = performance.now();
+  const m = mark as { at: number; runs: number } | null;
+  const overall = r.runs / (r.elapsedMs / 1000);
+  return { overall, steady: m === null || end - m.at < 1000 ? overall : (r.runs - m.runs) / ((end - m.at) / 1000) };
 }
 
 /** the whole seed scenario (kernel, Win32, driver, app) per second, explore mode */
@@ -95,6 +120,44 @@ export function seedRunsPerSecond(runs: number): number {
   const s = findBuiltin('seed/S3')!;
   const t0 = performance.now();
   for (let i = 0; i < runs; i++) simulate(s, { strategy: 'random', seed: i, keepTrace: false });
+  return runs / ((performance.now() - t0) / 1000);
+}
+
+interface MiniIrp {
+  done: boolean;
+}
+interface MiniState {
+  pending: MiniIrp | null;
+  completions: number;
+}
+const PEND = new Point('pend');
+const READ = new Point('read');
+const COMPLETE = new Point('complete');
+function* miniPend(st: MiniState): Generator<Point, void, unknown> {
+  yield PEND;
+  st.pending = { done: false };
+}
+function* miniComplete(st: MiniState): Generator<Point, void, unknown> {
+  yield READ;
+  const irp = st.pending;
+  yield COMPLETE;
+  if (irp !== null) {
+    if (irp.done) st.completions++;
+    irp.done = true;
+  }
+}
+
+/** the same minimal model as fastCheckModelRunsPerSecond's, on irpsim's engine alone (no kernel, no Win32) */
+export function engineModelRunsPerSecond(runs: number): number {
+  const t0 = performance.now();
+  for (let i = 0; i < runs; i++) {
+    const e = new Engine({ strategy: new RandomStrategy(i), keepTrace: false });
+    const st: MiniState = { pending: null, completions: 0 };
+    e.spawn('pend', miniPend, [st]);
+    e.spawn('notify', miniComplete, [st]);
+    e.spawn('cancel', miniComplete, [st]);
+    e.run();
+  }
   return runs / ((performance.now() - t0) / 1000);
 }
 
