@@ -96,6 +96,35 @@ export interface WorkerRates {
 }
 
 /** explore seed/S3 with `workers` units for `runs` runs */
+/** race scenarios whose every equivalence class DPOR covers without a bound */
+export const UNBOUNDED_SCENARIOS = [
+  'races/01-test-then-set',
+  'races/02-set-then-test',
+  'races/06-complete-with-cancel-routine',
+  'races/08a-pending-not-marked',
+  'races/08b-marked-but-failed',
+  'races/15-stuck-irp-at-thread-exit',
+];
+export const UNBOUNDED_DFS_CAP = 50_000;
+
+export interface UnboundedRow {
+  scenario: string;
+  dfsSchedules: number;
+  dfsComplete: boolean;
+  dporSchedules: number;
+  dporComplete: boolean;
+}
+
+/** without a bound: DFS over every schedule (stopped at UNBOUNDED_DFS_CAP) against DPOR over every class */
+export function unboundedRows(): UnboundedRow[] {
+  return UNBOUNDED_SCENARIOS.map((name) => {
+    const s = findBuiltin(name)!;
+    const dfs = systematic((st) => simulate(s, { strategy: st, keepTrace: false }), { dpor: false, maxSchedules: UNBOUNDED_DFS_CAP, stopAtFinding: false });
+    const dpor = systematic((st) => simulate(s, { strategy: st, observer: st, keepTrace: false }), { dpor: true, maxSchedules: UNBOUNDED_DFS_CAP, stopAtFinding: false });
+    return { scenario: name, dfsSchedules: dfs.schedules, dfsComplete: dfs.complete, dporSchedules: dpor.schedules, dporComplete: dpor.complete };
+  });
+}
+
 export async function workersRunsPerSecond(workers: number, runs: number, settleMs = 3000): Promise<WorkerRates> {
   const s = findBuiltin('seed/S3')!;
   const t0 = performance.now();
