@@ -138,15 +138,17 @@ export class Engine {
    */
   track<T extends object>(o: T, identity: ReadonlySet<PropertyKey> = NO_KEYS): T {
     if (!this.tracking || PROXIES.has(o)) return o;
-    // each field is an object of its own (so a thread writing its IRQL does not conflict with
-    // another reading its IRP list); SHAPE stands for the set of fields
-    const fields = new Map<PropertyKey, object>();
-    const touch = (key: PropertyKey, write: boolean) => {
-      let f = fields.get(key);
-      if (f === undefined) fields.set(key, (f = {}));
-      this.touchPlain(f, write);
-    };
-    return trackedView(o, touch, identity) as T;
+    return trackedView(o, new ViewFields(this), identity) as T;
+  }
+
+  /** the running step reads or writes the plain id `id` (ViewFields) */
+  touchId(id: number, write: boolean): void {
+    if (this.stepFp !== null) this.stepFp.push(write ? fpWrite(id) : fpRead(id));
+  }
+
+  /** a fresh plain id, from the same counter touchPlain numbers objects with */
+  newPlainId(): number {
+    return this.nextPlainId++;
   }
 
   /** a fresh id for an object that footprints name (per run, so deterministic) */
@@ -510,9 +512,10 @@ const PROXIES = new WeakSet<object>();
 /** sorted, one access per object, a write standing for a read too */
 export function normalize(fp: Access[] | null): Access[] | null {
   if (fp === null || fp.length < 2) return fp;
-  fp.sort((a, b) => a - b);
+  // accesses are small non-negative integers: a typed array sorts them natively, without a comparator
+  const sorted = Int32Array.from(fp).sort();
   let n = 0;
-  for (const a of fp) {
+  for (const a of sorted) {
     if (n > 0 && fp[n - 1] >> 1 === a >> 1) fp[n - 1] |= a & 1;
     else fp[n++] = a;
   }
@@ -521,72 +524,117 @@ export function normalize(fp: Access[] | null): Access[] | null {
 }
 
 /**
+ * The fields of one tracked view: each field is an object of its own (so a thread writing its IRQL
+ * does not conflict with another reading its IRP list), numbered when first touched; SHAPE stands
+ * for the set of fields.
+ */
+class ViewFields {
+  private readonly ids = new Map<PropertyKey, number>();
+  constructor(private readonly engine: Engine) {}
+
+  touch(key: PropertyKey, write: boolean): void {
+    let id = this.ids.get(key);
+    if (id === undefined) this.ids.set(key, (id = this.engine.newPlainId()));
+    this.engine.touchId(id, write);
+  }
+}
+
+/** a Map or Set is one object: every method reads or writes all of it */
+class CollectionView implements ProxyHandler<Map<unknown, unknown> | Set<unknown>> {
+  /** one wrapper per method, made on first use (a fresh closure per call was most of DPOR's garbage) */
+  private readonly methods = new Map<PropertyKey, (...args: unknown[]) => unknown>();
+  constructor(private readonly f: ViewFields) {}
+
+  get(target: Map<unknown, unknown> | Set<unknown>, key: PropertyKey): unknown {
+    const v = Reflect.get(target, key, target);
+    if (typeof v !== 'function') {
+      this.f.touch(SHAPE, false);
+      return v;
+    }
+    let m = this.methods.get(key);
+    if (m === undefined) {
+      const write = typeof key === 'string' && MUTATORS.has(key);
+      const f = this.f;
+      m = (...args: unknown[]) => {
+        f.touch(SHAPE, write);
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+      this.methods.set(key, m);
+    }
+    return m;
+  }
+}
+
+/** a plain object or an array: each field read or written touches that field */
+class ObjectView implements ProxyHandler<object> {
+  constructor(
+    private readonly f: ViewFields,
+    private readonly identity: ReadonlySet<PropertyKey>,
+  ) {}
+
+  private write(target: object, key: PropertyKey): void {
+    this.f.touch(key, true);
+    if (!Object.hasOwn(target, key)) this.f.touch(SHAPE, true);
+  }
+
+  get(target: object, key: PropertyKey, receiver: unknown): unknown {
+    const v = Reflect.get(target, key, receiver);
+    if (this.identity.has(key)) return v;
+    if (Object.hasOwn(target, key)) {
+      this.f.touch(key, typeof v === 'object' && v !== null && !PROXIES.has(v));
+    } else if (!(key in target)) {
+      // a key the object lacks is state someone may add later
+      this.f.touch(key, false);
+      this.f.touch(SHAPE, false);
+    }
+    // else a method or accessor on the prototype: code, not state (an accessor's own reads go
+    // through this view and touch)
+    return v;
+  }
+
+  set(target: object, key: PropertyKey, value: unknown, receiver: unknown): boolean {
+    this.write(target, key);
+    // a data property (own, or not there yet) is set on the object itself: with the view as
+    // receiver, Reflect.set would go through defineProperty below and touch it twice. A setter
+    // inherited from the prototype runs with the view as `this`, so what it touches counts.
+    if (Object.hasOwn(target, key) || !(key in target)) return Reflect.set(target, key, value);
+    return Reflect.set(target, key, value, receiver);
+  }
+
+  deleteProperty(target: object, key: PropertyKey): boolean {
+    this.write(target, key);
+    this.f.touch(SHAPE, true);
+    return Reflect.deleteProperty(target, key);
+  }
+
+  defineProperty(target: object, key: PropertyKey, desc: PropertyDescriptor): boolean {
+    this.write(target, key);
+    return Reflect.defineProperty(target, key, desc);
+  }
+
+  has(target: object, key: PropertyKey): boolean {
+    this.f.touch(key, false);
+    this.f.touch(SHAPE, false);
+    return Reflect.has(target, key);
+  }
+
+  ownKeys(target: object): ArrayLike<string | symbol> {
+    this.f.touch(SHAPE, false);
+    return Reflect.ownKeys(target);
+  }
+}
+
+/**
  * The view `Engine.track` hands out. Shallow: reading a field that holds a primitive, a function or
  * another tracked object is a read; reading one that holds any other object is a write, because
  * whoever gets that object may change it unseen; writing a field is a write. Nested objects are
  * never wrapped, so their identity (a list entry, a record in a WeakMap) stays what the code made.
+ * One handler object per view, its traps on the prototype (closures per view were most of the
+ * garbage DPOR runs made).
  */
-function trackedView(o: object, touch: (key: PropertyKey, write: boolean) => void, identity: ReadonlySet<PropertyKey>): object {
-  let view: object;
-  if (o instanceof Map || o instanceof Set) {
-    // a Map or Set is one object: every method reads or writes all of it
-    view = new Proxy(o, {
-      get(target, key) {
-        const v = Reflect.get(target, key, target);
-        if (typeof v !== 'function') {
-          touch(SHAPE, false);
-          return v;
-        }
-        return (...args: unknown[]) => {
-          touch(SHAPE, typeof key === 'string' && MUTATORS.has(key));
-          return (v as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  } else {
-    const write = (target: object, key: PropertyKey) => {
-      touch(key, true);
-      if (!Object.hasOwn(target, key)) touch(SHAPE, true);
-    };
-    view = new Proxy(o, {
-      get(target, key, receiver) {
-        const v = Reflect.get(target, key, receiver);
-        if (identity.has(key)) return v;
-        if (Object.hasOwn(target, key)) {
-          touch(key, typeof v === 'object' && v !== null && !PROXIES.has(v));
-        } else if (!(key in target)) {
-          // a key the object lacks is state someone may add later
-          touch(key, false);
-          touch(SHAPE, false);
-        }
-        // else a method or accessor on the prototype: code, not state (an accessor's own reads
-        // go through this view and touch)
-        return v;
-      },
-      set(target, key, value, receiver) {
-        write(target, key);
-        return Reflect.set(target, key, value, receiver);
-      },
-      deleteProperty(target, key) {
-        write(target, key);
-        touch(SHAPE, true);
-        return Reflect.deleteProperty(target, key);
-      },
-      defineProperty(target, key, desc) {
-        write(target, key);
-        return Reflect.defineProperty(target, key, desc);
-      },
-      has(target, key) {
-        touch(key, false);
-        touch(SHAPE, false);
-        return Reflect.has(target, key);
-      },
-      ownKeys(target) {
-        touch(SHAPE, false);
-        return Reflect.ownKeys(target);
-      },
-    });
-  }
+function trackedView(o: object, fields: ViewFields, identity: ReadonlySet<PropertyKey>): object {
+  const view =
+    o instanceof Map || o instanceof Set ? new Proxy(o, new CollectionView(fields)) : new Proxy(o, new ObjectView(fields, identity));
   PROXIES.add(view);
   return view;
 }
