@@ -84,8 +84,8 @@ export async function explore(scenario: Scenario<unknown>, options: ExploreOptio
 /**
  * The main thread is unit 0 and runs (alone when n = 1; beside workers its code is warm, and it
  * would otherwise only wait), units 1…n−1 are worker threads. All take run indices from one shared
- * counter (runs.ts), so the split follows each unit's real speed and a worker still booting (tsx,
- * module loading) costs nothing: when no index is left, a worker that never started is cancelled
+ * counter (runs.ts), so the split follows each unit's real speed and a worker still booting (module
+ * loading, warm-up) costs nothing: when no index is left, a worker that never started is cancelled
  * and terminated instead of awaited. Every index runs exactly once, so hits and coverage are those
  * of one thread. A failing worker stops every unit; its error is rethrown as one line (its class
  * kept for bad input), after the hits received so far were written.
