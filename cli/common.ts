@@ -55,13 +55,15 @@ export interface Progress {
   stop(): void;
 }
 
-/** a progress bar on a terminal; nothing when stderr is not a TTY */
-export function progressBar(label: string): Progress {
+/**
+ * A progress bar on a terminal; nothing when stderr is not a TTY. `budget`: the total is only an
+ * upper bound (check's --max), so no bar, a count.
+ */
+export function progressBar(label: string, what: 'runs' | 'budget' = 'runs'): Progress {
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {value}/{total} runs, {findings} findings`, stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
+  const format =
+    what === 'runs' ? `${label} [{bar}] {value}/{total} runs, {findings} findings` : `${label} {value} schedules (at most {total}), {findings} findings`;
+  const bar = new cliProgress.SingleBar({ format, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
   let started = false;
   return {
     update(done, total, findings) {

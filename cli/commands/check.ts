@@ -10,7 +10,7 @@ import { loadScenario, scenarioSourceHash } from '../../explore/load.ts';
 import { addCoverage, IRPSIM_VERSION, replayChoices } from '../../explore/explore.ts';
 import { printCoverage } from './explore.ts';
 import { findBuiltin } from '../../scenarios/index.ts';
-import { int, io, parseFaults, UsageError } from '../common.ts';
+import { int, io, parseFaults, progressBar, UsageError } from '../common.ts';
 import { failureFileName, writeFailureFile } from '../failure-file.ts';
 
 export interface CheckOptions {
@@ -36,14 +36,22 @@ export async function checkCommand(name: string, o: CheckOptions): Promise<numbe
   const t0 = performance.now();
   const coverage: Record<string, number> = {};
   const faults = parseFaults(o.faults);
+  const bar = o.json ? progressBar('') : progressBar(scenario.name, 'budget');
+  const distinct = new Set<string>();
   const res = systematic((s) => simulate(scenario, { strategy: s, observer: o.dpor ? s : undefined, keepTrace: false, faults }), {
     dpor: o.dpor === true,
     preemptionBound: bound,
     delayBound,
     maxSchedules: max,
     stopAtFinding: o.all !== true,
-    onRun: (r) => addCoverage(coverage, r.coverage),
+    onRun: (r, st) => {
+      addCoverage(coverage, r.coverage);
+      for (const f of r.findings) distinct.add(`${f.kind}|${f.code}|${f.subcode}|${f.name}`);
+      // the run is counted once onRun returns
+      bar.update(st.schedules + 1, max, distinct.size);
+    },
   });
+  bar.stop();
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   const bounds = [
     ...(bound === undefined && delayBound === undefined ? ['no preemption bound'] : []),
