@@ -116,8 +116,7 @@ export class Engine {
 
   /** the running step reads or writes a plain JS object the layers above share between tasks */
   touchPlain(o: object, write: boolean): void {
-    if (this.stepFp === null) return;
-    this.stepFp.push(write ? fpWrite(this.plainId(o)) : fpRead(this.plainId(o)));
+    if (this.stepFp !== null) this.touchId(this.plainId(o), write);
   }
 
   private plainId(o: object): number {
