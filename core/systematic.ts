@@ -9,8 +9,8 @@ export interface SystematicOptions extends DfsOptions {
   maxSchedules?: number;
   /** stop at the first run with a finding */
   stopAtFinding?: boolean;
-  /** called after every run (not for sleep-blocked repeats), e.g. to check equivalence classes */
-  onRun?: (r: RunResult, s: SystematicStrategy) => void;
+  /** called after every run (not for sleep-blocked repeats), e.g. to check equivalence classes; `distinct`: the distinct findings so far */
+  onRun?: (r: RunResult, s: SystematicStrategy, distinct: number) => void;
 }
 
 export interface SystematicResult {
@@ -34,13 +34,13 @@ export function systematic(runOnce: (strategy: SystematicStrategy) => RunResult,
     s.begin();
     const r = runOnce(s);
     runs++;
-    if (!s.halted) opts.onRun?.(r, s);
     for (const f of r.findings) {
       const key = `${f.kind}|${f.code}|${f.subcode}|${f.name}`;
       if (seen.has(key)) continue;
       seen.add(key);
       findings.push({ finding: f, choices: r.schedule.choices });
     }
+    if (!s.halted) opts.onRun?.(r, s, findings.length);
     const more = s.next();
     const stop = (opts.stopAtFinding === true && findings.length > 0) || s.schedules >= max;
     if (!more || stop) return { complete: !more, schedules: s.schedules, runs, findings, limit: limitOf(opts) };

@@ -37,18 +37,16 @@ export async function checkCommand(name: string, o: CheckOptions): Promise<numbe
   const coverage: Record<string, number> = {};
   const faults = parseFaults(o.faults);
   const bar = o.json ? progressBar('') : progressBar(scenario.name, 'budget');
-  const distinct = new Set<string>();
   const res = systematic((s) => simulate(scenario, { strategy: s, observer: o.dpor ? s : undefined, keepTrace: false, faults }), {
     dpor: o.dpor === true,
     preemptionBound: bound,
     delayBound,
     maxSchedules: max,
     stopAtFinding: o.all !== true,
-    onRun: (r, st) => {
+    onRun: (r, st, distinct) => {
       addCoverage(coverage, r.coverage);
-      for (const f of r.findings) distinct.add(`${f.kind}|${f.code}|${f.subcode}|${f.name}`);
       // the run is counted once onRun returns
-      bar.update(st.schedules + 1, max, distinct.size);
+      bar.update(st.schedules + 1, max, distinct);
     },
   });
   bar.stop();
