@@ -138,11 +138,18 @@ export function* CancelDuringDispatch(w: Win32Context, app: RaceApp): Routine<nu
   return 0;
 }
 
-/** the app of the completion-vs-cancel races: one request, then the "hardware" thread completes it while another thread cancels it */
-export function* CompleteWhileCancelling(w: Win32Context, app: RaceApp): Routine<number> {
+/**
+ * The app of the completion-vs-cancel races: one request, then the "hardware" thread (by default
+ * CompleteFromAnotherThread) completes it while another thread cancels it.
+ */
+export function* CompleteWhileCancelling(
+  w: Win32Context,
+  app: RaceApp,
+  hardware: (w: Win32Context, app: RaceApp) => Routine<number> = CompleteFromAnotherThread,
+): Routine<number> {
   yield* Startup(w, app);
   if (yield* IssueRequest(w, app)) {
-    yield* w.CloseHandle(yield* StartThread(w, CompleteFromAnotherThread, app));
+    yield* w.CloseHandle(yield* StartThread(w, hardware, app));
     yield* w.CloseHandle(yield* StartThread(w, CancelFromAnotherThread, app));
     yield* WaitForRequest(w, app, 10_000);
   }

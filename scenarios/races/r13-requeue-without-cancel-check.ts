@@ -4,7 +4,7 @@
 // testing Irp->Cancel. CancelIoEx's IoCancelIrp in that window only sets Cancel and returns FALSE:
 // the cancel is lost (0xC4/0x135 after 5 s). Process exit cancels it again, and then it completes.
 import { type DEVICE_OBJECT, type IRP, type KernelContext, type Routine, STATUS_INVALID_DEVICE_REQUEST, STATUS_NOT_FOUND, STATUS_SUCCESS, type Win32Context } from '../../index.ts';
-import { type RaceApp, CancelFromAnotherThread, IssueRequest, PollFromAnotherThread, Shutdown, StartThread, Startup, WaitForRequest } from './app.ts';
+import { CompleteWhileCancelling, PollFromAnotherThread, type RaceApp } from './app.ts';
 import {
   CompleteRequest,
   type DEVICE_EXTENSION,
@@ -54,14 +54,8 @@ export default raceScenario({
   description: 'the driver makes a dequeued IRP cancelable again without testing Irp->Cancel',
   driver: RaceDriver({ DeviceControl: Race_DispatchDeviceControl }),
   main: function* (w: Win32Context, app: RaceApp) {
-    yield* Startup(w, app);
-    if (yield* IssueRequest(w, app)) {
-      yield* w.CloseHandle(yield* StartThread(w, PollFromAnotherThread, app));
-      yield* w.CloseHandle(yield* StartThread(w, CancelFromAnotherThread, app));
-      yield* WaitForRequest(w, app, 10_000);
-    }
-    yield* Shutdown(w, app);
-    return 0;
+    // the "hardware" polls instead of completing
+    return yield* CompleteWhileCancelling(w, app, PollFromAnotherThread);
   },
   expected: C4_135,
 });

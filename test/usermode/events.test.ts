@@ -192,6 +192,7 @@ describe('SetEvent, ResetEvent, PulseEvent (§1.2–1.3)', () => {
   });
 });
 
+// not a Windows behaviour: the engine's determinism check (DESIGN.md "Threads are generator functions")
 describe('a Win32 call without yield*', () => {
   test('is reported with the line of the thread that made it (not the call wrapper or the generator)', () => {
     const r = runApp('forgot', function* (w) {
